@@ -1,0 +1,3 @@
+from sessionboard.cli.main import main
+
+raise SystemExit(main())

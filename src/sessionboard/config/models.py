@@ -1,0 +1,173 @@
+"""The configuration file's shape (CONFIG.md), as pydantic models: one per provider kind, so a key
+that belongs to another kind is reported as unknown instead of silently ignored."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
+
+from sessionboard.config.secrets import resolve_secret
+
+KINDS = ("rufus", "devices", "vsay", "agents", "tasknet")
+ACTIONS = (
+    "filter",
+    "refresh",
+    "detail",
+    "create",
+    "close",
+    "extend",
+    "attach",
+    "release",
+    "toggle_all",
+    "sort",
+    "help",
+    "quit",
+)
+DEFAULT_KEYS: dict[str, str] = {
+    "filter": "slash",
+    "refresh": "r",
+    "detail": "enter",
+    "create": "c",
+    "close": "x",
+    "extend": "e",
+    "attach": "t",
+    "release": "ctrl+right_square_bracket",
+    "toggle_all": "a",
+    "sort": "s",
+    "help": "question_mark",
+    "quit": "q",
+}
+
+
+def _secret(value: Any) -> Any:
+    if isinstance(value, str):
+        return resolve_secret(value)
+    return value
+
+
+Secret = Annotated[SecretStr, BeforeValidator(_secret)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSettings(_Strict):
+    poll_interval: float = Field(5.0, ge=0.5)
+    """Seconds between the polls of each provider."""
+    theme: str = "sessionboard-dark"
+    """A Textual built-in theme, or a theme file from themes/ or the user's themes dir."""
+    confirm_destructive: bool = True
+    """Ask before close / terminate / cleanup."""
+    timeout: float = Field(10.0, gt=0)
+    """Seconds for one HTTP request."""
+
+
+class SshSettings(_Strict):
+    """How to attach over SSH to a vsay session's `machine.host`."""
+
+    username: str | None = None
+    port: int = Field(22, ge=1, le=65535)
+    known_hosts: str = "~/.ssh/known_hosts"
+    client_keys: list[str] = Field(default_factory=list)
+
+
+class ProviderBase(_Strict):
+    default_auth_header: ClassVar[str] = "bearer"
+
+    name: str = Field(min_length=1)
+    kind: str
+    base_url: str = Field(min_length=1)
+    api_key: Secret | None = None
+    auth_header: str | None = None
+    """"bearer", or the name of a header that carries the key as it is."""
+    poll_interval: float | None = Field(None, ge=0.5)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @property
+    def header_name(self) -> str:
+        return self.auth_header or self.default_auth_header
+
+    def auth_headers(self) -> dict[str, str]:
+        """The only place a key leaves the config layer: straight into request headers."""
+        if self.api_key is None:
+            return {}
+        key = self.api_key.get_secret_value()
+        if self.header_name.lower() == "bearer":
+            return {"Authorization": f"Bearer {key}"}
+        return {self.header_name: key}
+
+
+class RufusConfig(ProviderBase):
+    default_auth_header: ClassVar[str] = "x-api-key"
+    kind: Literal["rufus"]
+    devices: list[str] = Field(min_length=1)
+
+
+class DevicesConfig(ProviderBase):
+    kind: Literal["devices"]
+    organization: str | list[str] | None = None
+    page_limit: int = Field(100, ge=1, le=500)
+
+    @property
+    def organizations(self) -> list[str]:
+        if self.organization is None:
+            return []
+        return [self.organization] if isinstance(self.organization, str) else list(self.organization)
+
+
+class VsayConfig(ProviderBase):
+    kind: Literal["vsay"]
+    status: Literal["active", "ended", "all"] = "active"
+    ssh: SshSettings = Field(default_factory=SshSettings)
+
+
+class AgentsConfig(ProviderBase):
+    kind: Literal["agents"]
+    agent_id: str | None = None
+    stale_after_seconds: float = Field(120.0, gt=0)
+
+
+class TasknetConfig(ProviderBase):
+    default_auth_header: ClassVar[str] = "X-Api-Key"
+    kind: Literal["tasknet"]
+    mode: str = Field(min_length=1)
+    environment_id: Secret | None = None
+    environment_secret: Secret | None = None
+
+
+ProviderConfig = RufusConfig | DevicesConfig | VsayConfig | AgentsConfig | TasknetConfig
+CONFIG_BY_KIND: dict[str, type[ProviderBase]] = {
+    "rufus": RufusConfig,
+    "devices": DevicesConfig,
+    "vsay": VsayConfig,
+    "agents": AgentsConfig,
+    "tasknet": TasknetConfig,
+}
+
+
+class Config(BaseModel):
+    """The whole file, validated. `path` is where it came from (None for the built-in demo)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    app: AppSettings = Field(default_factory=AppSettings)
+    providers: list[ProviderBase] = Field(default_factory=list)
+    keys: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KEYS))
+    path: Any = None
+
+    def provider(self, name: str) -> ProviderBase:
+        for provider in self.providers:
+            if provider.name == name:
+                return provider
+        raise KeyError(name)
+
+    def poll_interval(self, provider: ProviderBase) -> float:
+        return provider.poll_interval if provider.poll_interval is not None else self.app.poll_interval

@@ -1,0 +1,1 @@
+"""Simulators of the five session APIs and a local SSH server, on loopback, for demo and tests."""

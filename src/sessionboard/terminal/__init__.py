@@ -1,0 +1,1 @@
+"""The embedded terminal: byte transports (SSH, vsay WebSocket), the VT emulator, the widget."""
