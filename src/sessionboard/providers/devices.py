@@ -1,0 +1,100 @@
+"""Device sessions of an organization: a read-only API, listed newest first with a `before` cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from sessionboard.config.models import DevicesConfig
+from sessionboard.model import Capability, Session
+from sessionboard.providers.base import Provider, mask_secrets
+
+MAX_PAGES = 1000
+
+
+class _Device(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str | None = None
+
+
+class _Session(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    user: str | None = None
+    device: _Device
+    createdAt: str | None = None
+    releasedAt: str | None = None
+
+
+class _Page(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    data: list[dict[str, Any]]
+    nextCursor: str | None = None
+
+
+class DevicesProvider(Provider):
+    kind = "devices"
+    capabilities = frozenset({Capability.LIST, Capability.GET, Capability.ORGANIZATIONS, Capability.OLDER_PAGES})
+    config: DevicesConfig
+
+    def __init__(self, config: DevicesConfig, **kwargs: Any) -> None:
+        super().__init__(config, **kwargs)
+        orgs = config.organizations
+        self.organization: str | None = orgs[0] if orgs else None
+
+    @property
+    def organizations(self) -> list[str]:
+        return self.config.organizations
+
+    def set_organization(self, organization: str) -> None:
+        if organization not in self.config.organizations:
+            raise self.fail(f"organization {organization!r} is not in the config's list")
+        self.organization = organization
+
+    def _headers(self) -> dict[str, str] | None:
+        return {"X-Organization-Id": self.organization} if self.organization else None
+
+    def _to_session(self, item: dict[str, Any], what: str) -> Session:
+        data = self.parse(_Session, item, what)
+        return Session(
+            provider=self.name,
+            kind=self.kind,
+            id=data.id,
+            name=data.device.name,
+            status="active" if data.releasedAt is None else "ended",
+            target=data.device.id,
+            user=data.user,
+            started_at=data.createdAt,
+            ended_at=data.releasedAt,
+            raw=mask_secrets(item),
+        )
+
+    async def list_page(self, before: str | None = None) -> tuple[list[Session], str | None]:
+        """One page, newest first, and the cursor of the next (older) one."""
+        what = "GET /api/v1/sessions"
+        body = await self.request(
+            "GET", "api/v1/sessions", params={"limit": self.config.page_limit, "before": before}, headers=self._headers()
+        )
+        page = self.parse(_Page, body, what)
+        return [self._to_session(item, what) for item in page.data], page.nextCursor
+
+    async def list_sessions(self) -> list[Session]:
+        sessions: list[Session] = []
+        seen: set[str] = set()
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            page, cursor = await self.list_page(cursor)
+            sessions.extend(page)
+            if not cursor:
+                return sessions
+            if cursor in seen:
+                raise self.fail(f"GET /api/v1/sessions: the cursor {cursor!r} came back twice; paging stopped")
+            seen.add(cursor)
+        raise self.fail(f"GET /api/v1/sessions: more than {MAX_PAGES} pages; paging stopped")
+
+    async def get_session(self, session_id: str) -> Session:
+        what = "GET /api/v1/sessions/{id}"
+        body = await self.request("GET", f"api/v1/sessions/{session_id}", headers=self._headers())
+        return self._to_session(body, what)

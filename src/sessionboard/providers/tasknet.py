@@ -1,0 +1,127 @@
+"""tasknet cloud browser sessions with a lease of 1-60 minutes and optional VNC.
+
+The expiry is computed as `updatedAt + currentLeaseTime` minutes (PROVIDERS.md): the API states
+the lease length and the moment it was last set, never the end itself.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from sessionboard.config.models import TasknetConfig
+from sessionboard.model import Capability, CreateField, Session, parse_instant
+from sessionboard.providers.base import Provider, mask_secrets
+
+DEFAULT_EXTEND_MINUTES = 30
+
+
+class _Session(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sessionUUID: str
+    fingerprintUUID: str | None = None
+    currentLeaseTime: int | None = None
+    driver: str | None = None
+    status: str | None = None
+    createdAt: str | None = None
+    updatedAt: str | None = None
+    isVncEnabled: bool | None = None
+    vncMode: str | None = None
+
+
+class _SessionList(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sessions: list[dict[str, Any]]
+
+
+def lease_end(updated_at: str | None, minutes: int | None) -> str | None:
+    start = parse_instant(updated_at)
+    if start is None or minutes is None:
+        return None
+    return (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+
+
+class TasknetProvider(Provider):
+    kind = "tasknet"
+    capabilities = frozenset(
+        {Capability.LIST, Capability.GET, Capability.CREATE, Capability.CLOSE, Capability.EXTEND, Capability.VNC}
+    )
+    config: TasknetConfig
+
+    @property
+    def _base(self) -> str:
+        return f"{self.config.mode}/v1/sessions"
+
+    def create_fields(self) -> tuple[CreateField, ...]:
+        return (
+            CreateField("leaseTime", "Lease (minutes)", "int", required=True, default=30, minimum=1, maximum=60),
+            CreateField("isVncEnabled", "VNC", "bool", default=True),
+            CreateField("vncMode", "VNC mode", "choice", default="rw", choices=("rw", "ro")),
+            CreateField("driver", "Driver", "choice", default="puppeteer", choices=("puppeteer", "api")),
+            CreateField("fingerprintUUID", "Fingerprint UUID", help="optional"),
+            CreateField("fingerprintSecret", "Fingerprint secret", secret=True, help="optional, sent as a header"),
+            CreateField("showMouse", "Show mouse", "bool", default=False),
+            CreateField("isProxyEnabled", "Proxy", "bool", default=False),
+        )
+
+    def error_message(self, body: Any) -> str | None:
+        if isinstance(body, dict) and isinstance(body.get("message"), str):
+            code = body.get("code")
+            return f"{body['message']} ({code})" if isinstance(code, str) and code else body["message"]
+        return super().error_message(body)
+
+    def _to_session(self, item: Any, what: str) -> Session:
+        data = self.parse(_Session, item, what)
+        return Session(
+            provider=self.name,
+            kind=self.kind,
+            id=data.sessionUUID,
+            name=data.driver,
+            status="active" if data.status == "running" else "ended",
+            target=data.fingerprintUUID,
+            started_at=data.createdAt,
+            last_activity=data.updatedAt,
+            expires_at=lease_end(data.updatedAt, data.currentLeaseTime),
+            raw=mask_secrets(item),
+        )
+
+    async def list_sessions(self) -> list[Session]:
+        what = f"GET /{self._base}"
+        listing = self.parse(_SessionList, await self.request("GET", self._base), what)
+        return [self._to_session(item, what) for item in listing.sessions]
+
+    async def get_session(self, session_id: str) -> Session:
+        return self._to_session(await self.request("GET", f"{self._base}/{session_id}"), f"GET /{self._base}/{{id}}")
+
+    async def vnc_password(self, session_id: str) -> SecretStr | None:
+        """Fetched only when the user asks to reveal or copy it; never kept in the session's `raw`."""
+        body = await self.request("GET", f"{self._base}/{session_id}")
+        value = body.get("vncPassword") if isinstance(body, dict) else None
+        return SecretStr(value) if isinstance(value, str) and value else None
+
+    async def create_session(self, values: dict[str, Any]) -> Session:
+        typed = self.typed_create_values(values)
+        headers: dict[str, str] = {}
+        secret = typed.pop("fingerprintSecret", None)
+        if secret:
+            headers["X-Fingerprint-Secret"] = secret
+        if self.config.environment_id is not None:
+            headers["X-Environment-Id"] = self.config.environment_id.get_secret_value()
+        if self.config.environment_secret is not None:
+            headers["X-Environment-Secret"] = self.config.environment_secret.get_secret_value()
+        self._secrets.extend(v for v in headers.values() if v not in self._secrets)
+        body = await self.request("POST", self._base, json_body=typed, headers=headers or None)
+        return self._to_session(body, f"POST /{self._base}")
+
+    async def close_session(self, session_id: str) -> str:
+        await self.request("DELETE", f"{self._base}/{session_id}")
+        return f"session {session_id} terminated"
+
+    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
+        minutes = DEFAULT_EXTEND_MINUTES if minutes is None else minutes
+        if not 1 <= minutes <= 60:
+            raise self.fail(f"a lease is 1 to 60 minutes, not {minutes}")
+        await self.request("PATCH", f"{self._base}/{session_id}", json_body={"newLeaseTime": minutes})
+        return f"lease of {session_id} set to {minutes} min"
