@@ -21,7 +21,7 @@ def backoff_delay(interval: float, failures: int, rng: random.Random, ceiling: f
     if failures <= 0:
         return interval
     target = min(ceiling, interval * (2 ** min(failures, 16)))
-    return target / 2 + rng.random() * target / 2
+    return max(interval, target / 2 + rng.random() * target / 2)
 
 
 class ProviderPoller:
@@ -36,7 +36,7 @@ class ProviderPoller:
     ) -> None:
         self.provider = provider
         self.interval = interval
-        self.max_backoff = max(max_backoff, interval)
+        self.max_backoff = max(max_backoff, interval * 8)
         self._on_snapshot = on_snapshot
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
