@@ -1,0 +1,146 @@
+"""Rows of the screen as Textual `Strip`s.
+
+A rich `Style` is built once per attribute id and kept (building one costs far more than drawing a
+row); neighbouring cells with the same attribute become one `Segment`. A row whose cells all share
+one attribute (most rows) is one segment made by a single `str.join`.
+"""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from .attrs import (
+    BLINK,
+    BOLD,
+    CONCEAL,
+    DEFAULT_COLOR,
+    DIM,
+    ITALIC,
+    OVERLINE,
+    REVERSE,
+    STRIKE,
+    TRUECOLOR,
+    UL_DOUBLE,
+    UNDERLINE,
+    Attr,
+)
+from .screen import Screen
+
+
+def _color(value: int) -> Color | None:
+    if value == DEFAULT_COLOR:
+        return None
+    if value & TRUECOLOR:
+        return Color.from_rgb((value >> 16) & 255, (value >> 8) & 255, value & 255)
+    return Color.from_ansi(value)
+
+
+def style_for(attr: Attr, invert: bool = False) -> Style:
+    """The rich Style of one attribute tuple; `invert` draws the cursor (reverse toggled)."""
+    fg, bg, flags, ul = attr
+    reverse = bool(flags & REVERSE) ^ invert
+    return Style(
+        color=_color(fg),
+        bgcolor=_color(bg),
+        bold=bool(flags & BOLD) or None,
+        dim=bool(flags & DIM) or None,
+        italic=bool(flags & ITALIC) or None,
+        underline=(bool(flags & UNDERLINE) and ul != UL_DOUBLE) or None,
+        underline2=(bool(flags & UNDERLINE) and ul == UL_DOUBLE) or None,
+        blink=bool(flags & BLINK) or None,
+        reverse=reverse or None,
+        conceal=bool(flags & CONCEAL) or None,
+        strike=bool(flags & STRIKE) or None,
+        overline=bool(flags & OVERLINE) or None,
+    )
+
+
+class StripRenderer:
+    """Turns screen rows into Strips, with a per-attribute style cache under a base style."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self._base = Style()
+        self._styles: dict[int, Style] = {}
+        self._cursor_styles: dict[int, Style] = {}
+
+    def set_base(self, base: Style) -> None:
+        """The widget's own colours under every cell (cells with default colours show these)."""
+        if base != self._base:
+            self._base = base
+            self._styles.clear()
+            self._cursor_styles.clear()
+
+    def style(self, aid: int) -> Style:
+        st = self._styles.get(aid)
+        if st is None:
+            st = self._styles[aid] = self._base + style_for(self.screen.table[aid])
+        return st
+
+    def cursor_style(self, aid: int) -> Style:
+        st = self._cursor_styles.get(aid)
+        if st is None:
+            st = self._cursor_styles[aid] = self._base + style_for(self.screen.table[aid], True)
+        return st
+
+    def render_line(self, y: int, cursor: bool = True) -> Strip:
+        screen = self.screen
+        cols = screen.cols
+        if not 0 <= y < screen.rows:
+            return Strip.blank(cols, self._base)
+        row = screen.visible_row(y)
+        chars = row.chars
+        attrs = row.attrs
+        if len(chars) != cols:  # a scrollback row from before a resize
+            chars = (chars + [" "] * cols)[:cols]
+            attrs = (attrs + [0] * cols)[:cols]
+        cx = -1
+        if cursor and y == screen.y and not screen.view_offset and screen.modes.cursor_visible:
+            cx = screen.x
+        style = self.style
+        first = attrs[0]
+        if cx < 0 and attrs.count(first) == cols:
+            return Strip([Segment("".join(chars), style(first))], cols)
+        segments: list[Segment] = []
+        append = segments.append
+        start = 0
+        current = first
+        if cx >= 0:
+            # Split around the cursor cell (both halves of a wide character under it).
+            if chars[cx] == "" and cx > 0:
+                cx -= 1
+            cend = cx + 1
+            if cend < cols and chars[cend] == "":
+                cend += 1
+            if cx > 0:
+                self._runs(chars, attrs, 0, cx, append)
+            append(Segment("".join(chars[cx:cend]), self.cursor_style(attrs[cx])))
+            if cend < cols:
+                self._runs(chars, attrs, cend, cols, append)
+            return Strip(segments, cols)
+        for i in range(1, cols):
+            a = attrs[i]
+            if a != current:
+                append(Segment("".join(chars[start:i]), style(current)))
+                start = i
+                current = a
+        append(Segment("".join(chars[start:cols]), style(current)))
+        return Strip(segments, cols)
+
+    def _runs(self, chars: list[str], attrs: list[int], start: int, end: int, append) -> None:
+        style = self.style
+        current = attrs[start]
+        if attrs[start:end].count(current) == end - start:
+            append(Segment("".join(chars[start:end]), style(current)))
+            return
+        run = start
+        for i in range(start + 1, end):
+            a = attrs[i]
+            if a != current:
+                append(Segment("".join(chars[run:i]), style(current)))
+                run = i
+                current = a
+        append(Segment("".join(chars[run:end]), style(current)))

@@ -1,0 +1,686 @@
+"""The terminal's grid: rows of cells, the cursor, margins, modes, the alternate screen and the
+scrollback. It knows nothing of bytes (see `parser.py`) nor of Textual (see `render.py`).
+
+Storage is compact on purpose: a row is two parallel lists, `chars` (one str per cell; a wide
+character's right half is "") and `attrs` (interned attribute ids). Writing a run of narrow text
+is then two slice assignments done in C, and scrolling moves whole `Row` objects between lists and
+the scrollback deque instead of copying cells. This is what makes the emulator several times
+faster than pyte, whose per-cell namedtuple `_replace` dominated its profile.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from .attrs import DEFAULT_COLOR, AttrTable
+from .charwidth import char_width
+from .sgr import apply_sgr
+
+SCROLLBACK_LINES = 10_000
+
+# DEC Special Graphics (ESC ( 0): the line-drawing set used by dialog, mc, older curses programs.
+DEC_GRAPHICS = str.maketrans(
+    {
+        "`": "◆", "a": "▒", "b": "␉", "c": "␌", "d": "␍", "e": "␊", "f": "°", "g": "±",
+        "h": "␤", "i": "␋", "j": "┘", "k": "┐", "l": "┌", "m": "└", "n": "┼", "o": "⎺",
+        "p": "⎻", "q": "─", "r": "⎼", "s": "⎽", "t": "├", "u": "┤", "v": "┴", "w": "┬",
+        "x": "│", "y": "≤", "z": "≥", "{": "π", "|": "≠", "}": "£", "~": "·",
+    }
+)
+
+
+class Row:
+    """One line of cells. `wrapped` marks a line continued by autowrap (for selection/reflow)."""
+
+    __slots__ = ("chars", "attrs", "wrapped")
+
+    def __init__(self, cols: int, aid: int = 0) -> None:
+        self.chars: list[str] = [" "] * cols
+        self.attrs: list[int] = [aid] * cols
+        self.wrapped = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
+
+    def fit(self, cols: int) -> None:
+        """Pad or cut to `cols` cells, never leaving half a wide character at the edge."""
+        have = len(self.chars)
+        if have < cols:
+            self.chars.extend([" "] * (cols - have))
+            self.attrs.extend([0] * (cols - have))
+        elif have > cols:
+            del self.chars[cols:]
+            del self.attrs[cols:]
+            if cols and char_width(self.chars[cols - 1][:1]) == 2:
+                self.chars[cols - 1] = " "
+
+
+@dataclass
+class SavedCursor:
+    x: int = 0
+    y: int = 0
+    attr: int = 0
+    origin: bool = False
+    autowrap: bool = True
+    g0: bool = False
+    g1: bool = False
+    shift_out: bool = False
+
+
+@dataclass
+class Modes:
+    """The modes the widget reads (keys, paste, mouse, cursor) and the ones the grid obeys."""
+
+    app_cursor: bool = False  # DECCKM (?1)
+    app_keypad: bool = False  # DECKPAM (ESC =)
+    origin: bool = False  # DECOM (?6)
+    autowrap: bool = True  # DECAWM (?7)
+    insert: bool = False  # IRM (4)
+    newline: bool = False  # LNM (20)
+    cursor_visible: bool = True  # DECTCEM (?25)
+    bracketed_paste: bool = False  # ?2004
+    mouse: int = 0  # 0, 9, 1000, 1002 or 1003
+    mouse_sgr: bool = False  # ?1006
+    focus_events: bool = False  # ?1004
+
+
+@dataclass
+class Screen:
+    cols: int = 80
+    rows: int = 24
+    scrollback_limit: int = SCROLLBACK_LINES
+    table: AttrTable = field(default_factory=AttrTable)
+
+    def __post_init__(self) -> None:
+        self.modes = Modes()
+        self.main: list[Row] = [Row(self.cols) for _ in range(self.rows)]
+        self.alt: list[Row] = [Row(self.cols) for _ in range(self.rows)]
+        self.lines = self.main
+        self.alt_active = False
+        self.scrollback: deque[Row] = deque(maxlen=self.scrollback_limit)
+        self.x = 0
+        self.y = 0
+        self.attr = 0
+        self.pending_wrap = False
+        self.top = 0
+        self.bottom = self.rows - 1
+        self.tabstops = set(range(8, self.cols, 8))
+        self.saved_main = SavedCursor()
+        self.saved_alt = SavedCursor()
+        self.g0_graphics = False
+        self.g1_graphics = False
+        self.shift_out = False
+        self.title = ""
+        self.bell_count = 0
+        self.replies: list[bytes] = []
+        self.dirty: set[int] = set(range(self.rows))
+        self.all_dirty = True
+        self.view_offset = 0
+        self.last_char = " "
+        self._bce: dict[int, int] = {0: 0}
+
+    # ----------------------------------------------------------------- helpers
+
+    def _blank_attr(self) -> int:
+        """Erased cells keep the current background colour (xterm/tmux "BCE") and nothing else."""
+        aid = self.attr
+        blank = self._bce.get(aid)
+        if blank is None:
+            bg = self.table[aid][1]
+            blank = 0 if bg == DEFAULT_COLOR else self.table.intern((DEFAULT_COLOR, bg, 0, 0))
+            self._bce[aid] = blank
+        return blank
+
+    def _touch_all(self) -> None:
+        self.all_dirty = True
+
+    def take_dirty(self) -> set[int]:
+        """Rows changed since the last call (screen coordinates); clears the record."""
+        if self.all_dirty:
+            rows = set(range(self.rows))
+        else:
+            rows = self.dirty
+        self.dirty = set()
+        self.all_dirty = False
+        return rows
+
+    def text_lines(self) -> list[str]:
+        """The visible screen as text, one str per row, trailing blanks kept."""
+        return ["".join(row.chars) for row in self.lines]
+
+    def display(self) -> list[str]:
+        """Like tmux `capture-pane -p`: wide characters once, trailing blanks stripped."""
+        return [row.text.rstrip() for row in self.lines]
+
+    # ----------------------------------------------------------------- printing
+
+    def draw(self, text: str) -> None:
+        """Print a run of printable characters (no controls) at the cursor."""
+        if self.g1_graphics if self.shift_out else self.g0_graphics:
+            text = text.translate(DEC_GRAPHICS)
+        if text.isascii():
+            self._draw_narrow(text)
+            self.last_char = text[-1]
+            return
+        start = 0
+        i = 0
+        n = len(text)
+        while i < n:
+            ch = text[i]
+            w = char_width(ch)
+            if w == 1:
+                i += 1
+                continue
+            if i > start:
+                self._draw_narrow(text[start:i])
+            if w == 2:
+                self._draw_wide(ch)
+            elif w == 0:
+                self._combine(ch)
+            i += 1
+            start = i
+        if start < n:
+            self._draw_narrow(text[start:])
+        self.last_char = text[-1]
+
+    def _draw_narrow(self, text: str) -> None:
+        cols = self.cols
+        aid = self.attr
+        n = len(text)
+        i = 0
+        while i < n:
+            if self.pending_wrap:
+                self.pending_wrap = False
+                if self.modes.autowrap:
+                    self.lines[self.y].wrapped = True
+                    self.x = 0
+                    self.index()
+            x = self.x
+            row = self.lines[self.y]
+            chars = row.chars
+            space = cols - x
+            remaining = n - i
+            if remaining <= space:
+                take = remaining
+            elif self.modes.autowrap:
+                take = space
+            else:
+                # No autowrap: characters past the margin all land on the last column.
+                if space > 1:
+                    self._put(row, x, text[i : i + space - 1], aid)
+                self._put(row, cols - 1, text[n - 1], aid)
+                self.x = cols - 1
+                self.pending_wrap = True
+                self.dirty.add(self.y)
+                return
+            chunk = text[i : i + take] if (i or take != n) else text
+            self._put(row, x, chunk, aid)
+            i += take
+            end = x + take
+            if end >= cols:
+                self.x = cols - 1
+                self.pending_wrap = True
+            else:
+                self.x = end
+            self.dirty.add(self.y)
+
+    def _put(self, row: Row, x: int, chunk: str, aid: int) -> None:
+        """Write narrow `chunk` at column x, splitting any wide character it half-covers."""
+        chars = row.chars
+        take = len(chunk)
+        end = x + take
+        if self.modes.insert:
+            chars[x:x] = [" "] * take
+            row.attrs[x:x] = [aid] * take
+            del chars[self.cols :]
+            del row.attrs[self.cols :]
+        if x and chars[x] == "":
+            chars[x - 1] = " "
+        if end < len(chars) and chars[end] == "":
+            chars[end] = " "
+        chars[x:end] = chunk
+        row.attrs[x:end] = [aid] * take
+
+    def _draw_wide(self, ch: str) -> None:
+        cols = self.cols
+        if cols < 2:
+            return
+        if self.pending_wrap:
+            self.pending_wrap = False
+            if self.modes.autowrap:
+                self.lines[self.y].wrapped = True
+                self.x = 0
+                self.index()
+        if self.x >= cols - 1:
+            if not self.modes.autowrap:
+                self.x = cols - 2
+            else:
+                # Does not fit in the last column: that cell stays blank, the character wraps.
+                row = self.lines[self.y]
+                row.chars[cols - 1] = " "
+                row.wrapped = True
+                self.dirty.add(self.y)
+                self.x = 0
+                self.index()
+        row = self.lines[self.y]
+        x = self.x
+        if self.modes.insert:
+            row.chars[x:x] = [" ", " "]
+            row.attrs[x:x] = [self.attr, self.attr]
+            del row.chars[cols:]
+            del row.attrs[cols:]
+        chars = row.chars
+        if x and chars[x] == "":
+            chars[x - 1] = " "
+        if x + 2 < cols and chars[x + 2] == "":
+            chars[x + 2] = " "
+        chars[x] = ch
+        chars[x + 1] = ""
+        row.attrs[x] = row.attrs[x + 1] = self.attr
+        self.dirty.add(self.y)
+        if x + 2 >= cols:
+            self.x = cols - 1
+            self.pending_wrap = True
+        else:
+            self.x = x + 2
+
+    def _combine(self, ch: str) -> None:
+        """A zero-width character (combining mark, variation selector, ZWJ) joins the previous cell."""
+        x = self.x if self.pending_wrap else self.x - 1
+        if x < 0:
+            return
+        chars = self.lines[self.y].chars
+        if chars[x] == "" and x > 0:
+            x -= 1
+        chars[x] += ch
+        self.dirty.add(self.y)
+
+    def repeat_last(self, n: int) -> None:
+        """REP (`CSI n b`)."""
+        if self.last_char:
+            self.draw(self.last_char * min(max(n, 1), self.cols * self.rows))
+
+    # ----------------------------------------------------------------- cursor motion
+
+    def carriage_return(self) -> None:
+        self.x = 0
+        self.pending_wrap = False
+
+    def linefeed(self) -> None:
+        self.pending_wrap = False
+        self.index()
+        if self.modes.newline:
+            self.x = 0
+
+    def index(self) -> None:
+        """Move down one line, scrolling the region when at its bottom margin."""
+        if self.y == self.bottom:
+            self.scroll_up(1, history=True)
+        elif self.y < self.rows - 1:
+            self.y += 1
+
+    def reverse_index(self) -> None:
+        self.pending_wrap = False
+        if self.y == self.top:
+            self.scroll_down(1)
+        elif self.y > 0:
+            self.y -= 1
+
+    def next_line(self) -> None:
+        self.carriage_return()
+        self.index()
+
+    def backspace(self) -> None:
+        if self.pending_wrap:
+            self.pending_wrap = False
+        elif self.x > 0:
+            self.x -= 1
+
+    def tab(self, n: int = 1) -> None:
+        for _ in range(max(n, 1)):
+            stops = [t for t in self.tabstops if t > self.x]
+            self.x = min(stops) if stops else self.cols - 1
+        self.pending_wrap = False
+
+    def back_tab(self, n: int = 1) -> None:
+        for _ in range(max(n, 1)):
+            stops = [t for t in self.tabstops if t < self.x]
+            self.x = max(stops) if stops else 0
+        self.pending_wrap = False
+
+    def set_tab_stop(self) -> None:
+        self.tabstops.add(self.x)
+
+    def clear_tab_stop(self, how: int) -> None:
+        if how == 0:
+            self.tabstops.discard(self.x)
+        elif how == 3:
+            self.tabstops.clear()
+
+    def cursor_position(self, row: int, col: int) -> None:
+        """CUP/HVP with 1-based arguments (0 counts as 1), relative to the margins in origin mode."""
+        row = max(row, 1) - 1
+        col = max(col, 1) - 1
+        if self.modes.origin:
+            row += self.top
+            self.y = min(row, self.bottom)
+        else:
+            self.y = min(row, self.rows - 1)
+        self.x = min(col, self.cols - 1)
+        self.pending_wrap = False
+
+    def cursor_to_column(self, col: int) -> None:
+        self.x = min(max(col, 1) - 1, self.cols - 1)
+        self.pending_wrap = False
+
+    def cursor_to_line(self, row: int) -> None:
+        row = max(row, 1) - 1
+        if self.modes.origin:
+            self.y = min(row + self.top, self.bottom)
+        else:
+            self.y = min(row, self.rows - 1)
+        self.pending_wrap = False
+
+    def cursor_up(self, n: int) -> None:
+        n = max(n, 1)
+        self.y = max(self.top, self.y - n) if self.y >= self.top else max(0, self.y - n)
+        self.pending_wrap = False
+
+    def cursor_down(self, n: int) -> None:
+        n = max(n, 1)
+        self.y = min(self.bottom, self.y + n) if self.y <= self.bottom else min(self.rows - 1, self.y + n)
+        self.pending_wrap = False
+
+    def cursor_forward(self, n: int) -> None:
+        self.x = min(self.cols - 1, self.x + max(n, 1))
+        self.pending_wrap = False
+
+    def cursor_back(self, n: int) -> None:
+        if self.pending_wrap:
+            self.pending_wrap = False
+        self.x = max(0, self.x - max(n, 1))
+
+    def save_cursor(self) -> None:
+        saved = SavedCursor(
+            self.x, self.y, self.attr, self.modes.origin, self.modes.autowrap,
+            self.g0_graphics, self.g1_graphics, self.shift_out,
+        )
+        if self.alt_active:
+            self.saved_alt = saved
+        else:
+            self.saved_main = saved
+
+    def restore_cursor(self) -> None:
+        s = self.saved_alt if self.alt_active else self.saved_main
+        self.x = min(s.x, self.cols - 1)
+        self.y = min(s.y, self.rows - 1)
+        self.attr = s.attr
+        self.modes.origin = s.origin
+        self.modes.autowrap = s.autowrap
+        self.g0_graphics, self.g1_graphics, self.shift_out = s.g0, s.g1, s.shift_out
+        self.pending_wrap = False
+
+    # ----------------------------------------------------------------- scrolling and editing
+
+    def scroll_up(self, n: int, history: bool = False) -> None:
+        """Scroll the region up n lines; lines leaving a full-height main screen go to scrollback."""
+        top, bottom = self.top, self.bottom
+        n = min(max(n, 1), bottom - top + 1)
+        lines = self.lines
+        blank = self._blank_attr()
+        cols = self.cols
+        if history and top == 0 and bottom == self.rows - 1 and not self.alt_active:
+            push = self.scrollback.append
+            for _ in range(n):
+                push(lines.pop(0))
+                lines.append(Row(cols, blank))
+            if self.view_offset:
+                self.view_offset = min(self.view_offset + n, len(self.scrollback))
+        else:
+            for _ in range(n):
+                del lines[top]
+                lines.insert(bottom, Row(cols, blank))
+        self.all_dirty = True
+
+    def scroll_down(self, n: int) -> None:
+        top, bottom = self.top, self.bottom
+        n = min(max(n, 1), bottom - top + 1)
+        lines = self.lines
+        blank = self._blank_attr()
+        for _ in range(n):
+            del lines[bottom]
+            lines.insert(top, Row(self.cols, blank))
+        self.all_dirty = True
+
+    def insert_lines(self, n: int) -> None:
+        if not self.top <= self.y <= self.bottom:
+            return
+        n = min(max(n, 1), self.bottom - self.y + 1)
+        blank = self._blank_attr()
+        for _ in range(n):
+            del self.lines[self.bottom]
+            self.lines.insert(self.y, Row(self.cols, blank))
+        self.x = 0
+        self.pending_wrap = False
+        self.all_dirty = True
+
+    def delete_lines(self, n: int) -> None:
+        if not self.top <= self.y <= self.bottom:
+            return
+        n = min(max(n, 1), self.bottom - self.y + 1)
+        blank = self._blank_attr()
+        for _ in range(n):
+            del self.lines[self.y]
+            self.lines.insert(self.bottom, Row(self.cols, blank))
+        self.x = 0
+        self.pending_wrap = False
+        self.all_dirty = True
+
+    def insert_chars(self, n: int) -> None:
+        row = self.lines[self.y]
+        n = min(max(n, 1), self.cols - self.x)
+        x = self.x
+        if x and row.chars[x] == "":
+            row.chars[x - 1] = " "
+        row.chars[x:x] = [" "] * n
+        row.attrs[x:x] = [self._blank_attr()] * n
+        del row.chars[self.cols :]
+        del row.attrs[self.cols :]
+        if char_width(row.chars[-1][:1]) == 2:
+            row.chars[-1] = " "
+        self.pending_wrap = False
+        self.dirty.add(self.y)
+
+    def delete_chars(self, n: int) -> None:
+        row = self.lines[self.y]
+        x = self.x
+        n = min(max(n, 1), self.cols - x)
+        if x and row.chars[x] == "":
+            row.chars[x - 1] = " "
+        del row.chars[x : x + n]
+        del row.attrs[x : x + n]
+        if x < len(row.chars) and row.chars[x] == "":
+            row.chars[x] = " "
+        row.chars.extend([" "] * n)
+        row.attrs.extend([self._blank_attr()] * n)
+        self.pending_wrap = False
+        self.dirty.add(self.y)
+
+    def erase_chars(self, n: int) -> None:
+        row = self.lines[self.y]
+        x = self.x
+        end = min(self.cols, x + max(n, 1))
+        self._erase_span(row, x, end)
+        self.pending_wrap = False
+        self.dirty.add(self.y)
+
+    def _erase_span(self, row: Row, start: int, end: int) -> None:
+        chars = row.chars
+        if start and chars[start] == "":
+            chars[start - 1] = " "
+        if end < len(chars) and chars[end] == "":
+            chars[end] = " "
+        chars[start:end] = [" "] * (end - start)
+        row.attrs[start:end] = [self._blank_attr()] * (end - start)
+
+    def erase_in_line(self, how: int) -> None:
+        row = self.lines[self.y]
+        if how == 0:
+            self._erase_span(row, self.x, self.cols)
+        elif how == 1:
+            self._erase_span(row, 0, self.x + 1)
+        elif how == 2:
+            self._erase_span(row, 0, self.cols)
+        if how in (0, 2):
+            row.wrapped = False
+        self.pending_wrap = False
+        self.dirty.add(self.y)
+
+    def erase_in_display(self, how: int) -> None:
+        blank = self._blank_attr()
+        if how == 0:
+            self.erase_in_line(0)
+            for y in range(self.y + 1, self.rows):
+                self.lines[y] = Row(self.cols, blank)
+        elif how == 1:
+            self.erase_in_line(1)
+            for y in range(0, self.y):
+                self.lines[y] = Row(self.cols, blank)
+        elif how == 2:
+            for y in range(self.rows):
+                self.lines[y] = Row(self.cols, blank)
+        elif how == 3:
+            self.scrollback.clear()
+            self.view_offset = 0
+        self.pending_wrap = False
+        self.all_dirty = True
+
+    def set_margins(self, top: int, bottom: int) -> None:
+        top = max(top, 1) - 1
+        bottom = (bottom or self.rows) - 1
+        bottom = min(bottom, self.rows - 1)
+        if top >= bottom:
+            return
+        self.top, self.bottom = top, bottom
+        self.cursor_position(1, 1)
+
+    def alignment_test(self) -> None:
+        """DECALN: fill the screen with E (vttest and some resize checks use it)."""
+        for row in self.lines:
+            row.chars[:] = ["E"] * self.cols
+            row.attrs[:] = [0] * self.cols
+        self.top, self.bottom = 0, self.rows - 1
+        self.x = self.y = 0
+        self.all_dirty = True
+
+    # ----------------------------------------------------------------- alternate screen
+
+    def enter_alt(self, clear: bool) -> None:
+        if not self.alt_active:
+            self.alt_active = True
+            self.lines = self.alt
+            self.view_offset = 0
+        if clear:
+            blank = self._blank_attr()
+            for y in range(self.rows):
+                self.alt[y] = Row(self.cols, blank)
+        self.all_dirty = True
+
+    def leave_alt(self, clear: bool = False) -> None:
+        if self.alt_active:
+            if clear:
+                for y in range(self.rows):
+                    self.alt[y] = Row(self.cols)
+            self.alt_active = False
+            self.lines = self.main
+        self.all_dirty = True
+
+    # ----------------------------------------------------------------- attributes, resets
+
+    def select_graphic_rendition(self, params: str) -> None:
+        self.attr = self.table.intern(apply_sgr(self.table[self.attr], params))
+
+    def soft_reset(self) -> None:
+        """DECSTR: modes and attributes to defaults, screen contents kept."""
+        m = self.modes
+        m.insert = m.origin = m.app_cursor = m.app_keypad = False
+        m.autowrap = m.cursor_visible = True
+        self.top, self.bottom = 0, self.rows - 1
+        self.attr = 0
+        self.g0_graphics = self.g1_graphics = self.shift_out = False
+        self.saved_main = SavedCursor()
+        self.saved_alt = SavedCursor()
+        self.pending_wrap = False
+
+    def reset(self) -> None:
+        """RIS: everything to power-on state except the scrollback."""
+        scrollback = self.scrollback
+        title = self.title
+        replies = self.replies
+        table = self.table
+        self.__post_init__()
+        self.scrollback = scrollback
+        self.title = title
+        self.replies = replies
+        self.table = table
+
+    # ----------------------------------------------------------------- resize and scrollback view
+
+    def resize(self, cols: int, rows: int) -> None:
+        """New size: rows are cut or padded (no reflow); when the screen gets shorter, lines above
+        the cursor move into the scrollback so the cursor's line stays visible, as in tmux."""
+        cols = max(cols, 1)
+        rows = max(rows, 1)
+        if cols == self.cols and rows == self.rows:
+            return
+        for buf in (self.main, self.alt):
+            for row in buf:
+                row.fit(cols)
+        if rows < self.rows:
+            cursor_push = max(0, self.y - (rows - 1))
+            for _ in range(cursor_push):
+                self.scrollback.append(self.main.pop(0))
+                if self.alt_active:
+                    self.alt.pop(0)
+                else:
+                    del self.alt[rows:]
+            del self.main[rows:]
+            del self.alt[rows:]
+            self.y -= cursor_push
+        else:
+            for buf in (self.main, self.alt):
+                while len(buf) < rows:
+                    buf.append(Row(cols))
+        self.lines = self.alt if self.alt_active else self.main
+        self.cols, self.rows = cols, rows
+        self.x = min(self.x, cols - 1)
+        self.y = min(max(self.y, 0), rows - 1)
+        self.top, self.bottom = 0, rows - 1
+        self.tabstops = {t for t in self.tabstops if t < cols} | set(range(8, cols, 8))
+        self.pending_wrap = False
+        for s in (self.saved_main, self.saved_alt):
+            s.x = min(s.x, cols - 1)
+            s.y = min(s.y, rows - 1)
+        self.view_offset = min(self.view_offset, len(self.scrollback))
+        self.all_dirty = True
+
+    def scroll_view(self, lines: int) -> None:
+        """Move the view into the scrollback (positive = older) and clamp; marks all rows dirty."""
+        if self.alt_active:
+            return
+        new = min(max(self.view_offset + lines, 0), len(self.scrollback))
+        if new != self.view_offset:
+            self.view_offset = new
+            self.all_dirty = True
+
+    def visible_row(self, y: int) -> Row:
+        """The row shown at screen line y, taking the scrollback view offset into account."""
+        off = self.view_offset
+        if not off:
+            return self.lines[y]
+        idx = len(self.scrollback) - off + y
+        if idx < len(self.scrollback):
+            return self.scrollback[idx]
+        return self.lines[idx - len(self.scrollback)]
