@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--sessions", type=int, default=None, help="sessions per provider (default: 10-25)")
     sub.add_argument("--seed", type=int, default=1)
     verb("locate", "print where sessionboard looks for its config and themes")
+    verb("capabilities", "print which actions each provider kind supports (a Markdown table)")
     return parser
 
 
@@ -101,6 +102,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"config: {find_config(args.config) or default_config_path()}")
         print(f"config dir: {user_config_dir()}")
         print(f"themes dir: {user_themes_dir()}")
+        return 0
+    if command == "capabilities":
+        from sessionboard.providers.capabilities import capability_table
+
+        print(capability_table())
         return 0
     if command is None:
         from sessionboard.ui.entry import run_console
