@@ -35,6 +35,8 @@ class RufusSession:
     first_after: float
     """Seconds from creation to the first passing."""
     closed_at: datetime | None = None
+    by_api: bool = False
+    """Created over HTTP: the demo's churn never closes it."""
 
     @property
     def active(self) -> bool:
@@ -137,13 +139,14 @@ class RufusSim(SimBase):
         timeline = self.by_device.get(deviceid) or []
         return timeline[-1] if timeline and timeline[-1].active else None
 
-    def create(self, deviceid: str, alias: str | None = None) -> RufusSession:
+    def create(self, deviceid: str, alias: str | None = None, by_api: bool = False) -> RufusSession:
         """Raises KeyError for an unknown device, ValueError when one is active already."""
         if deviceid not in self.by_device:
             raise KeyError(deviceid)
         if self.active_session(deviceid) is not None:
             raise ValueError(deviceid)
         session = self._new(deviceid, alias or f"session {self._created + 1}", self.clock.now(), self.rng)
+        session.by_api = by_api
         self.by_device[deviceid].append(session)
         return session
 
@@ -156,7 +159,7 @@ class RufusSim(SimBase):
         return session
 
     def churn(self, rng: random.Random) -> None:
-        active = [s for s in self.sessions.values() if s.active]
+        active = [s for s in self.sessions.values() if s.active and not s.by_api]
         end, start = churn_plan(rng, len(active), self.target_active)
         if end and active:
             self.close(rng.choice(active).token_session)
@@ -241,7 +244,7 @@ class RufusSim(SimBase):
         if alias is not None and not isinstance(alias, str):
             return self.error_response(400, "alias must be a string")
         try:
-            session = self.create(deviceid, alias)
+            session = self.create(deviceid, alias, by_api=True)
         except KeyError:
             return self.error_response(404, f"Device {deviceid} not found")
         except ValueError:

@@ -43,6 +43,8 @@ class BrowserSession:
     status: str = "running"
     show_mouse: bool = False
     proxy: bool = False
+    by_api: bool = False
+    """Created over HTTP: the demo's churn never terminates it (its lease still runs out)."""
 
     @property
     def expires(self) -> datetime:
@@ -126,7 +128,8 @@ class TasknetSim(SimBase):
         for _ in range(count):
             if rng.random() < 0.55:
                 session = self._random(rng, now)
-                session.updated = now - timedelta(minutes=rng.uniform(0.1, session.lease * 0.85))
+                # At least three minutes left, so a test run never sees a seeded lease run out.
+                session.updated = now - timedelta(minutes=rng.uniform(0.1, max(0.2, session.lease - 3)))
                 session.created = session.updated - timedelta(minutes=rng.choice((0, 0, rng.uniform(1, 40))))
             else:
                 session = self._random(rng, now)
@@ -148,14 +151,14 @@ class TasknetSim(SimBase):
     def create(self, mode: str, lease: int, vnc: bool = True, vnc_mode: str = "rw", driver: str = "puppeteer",
                fingerprint: str | None = None, show_mouse: bool = False, proxy: bool = False) -> BrowserSession:
         session = self._new(self.rng, self.clock.now(), lease, vnc, vnc_mode, driver, fingerprint)
-        session.show_mouse, session.proxy = show_mouse, proxy
+        session.show_mouse, session.proxy, session.by_api = show_mouse, proxy, True
         self.modes[mode][session.session_uuid] = session
         return session
 
     def churn(self, rng: random.Random) -> None:
         self.expire()
         store = next(iter(self.modes.values()))
-        running = [s for s in store.values() if s.status == "running"]
+        running = [s for s in store.values() if s.status == "running" and not s.by_api]
         end, start = churn_plan(rng, len(running), self.target_active)
         if end and running:
             rng.choice(running).status = "terminated"

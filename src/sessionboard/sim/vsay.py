@@ -51,6 +51,8 @@ class VsaySession:
     ended: datetime | None = None
     expires_at: datetime | None = None
     created_by_api: bool = field(default=False)
+    terminal_size: tuple[int, int] = (80, 24)
+    """(cols, rows) asked for at create: the size the WebSocket terminal starts with."""
 
     @property
     def active(self) -> bool:
@@ -183,6 +185,7 @@ class VsaySim(SimBase):
         machine_id: str,
         ip_address: str = "127.0.0.1",
         user_agent: str = "sessionboard",
+        terminal_size: tuple[int, int] = (80, 24),
     ) -> VsaySession:
         """Raises KeyError for an unknown machine."""
         if machine_id not in self.machines:
@@ -191,6 +194,7 @@ class VsaySim(SimBase):
         session = self._new(now, self.rng, machine_id, self.users[0], ip_address, user_agent, secrets.token_urlsafe(24))
         session.expires_at = now + TOKEN_LIFETIME
         session.created_by_api = True
+        session.terminal_size = terminal_size
         return session
 
     def terminate(self, session_id: str) -> VsaySession:
@@ -206,7 +210,7 @@ class VsaySim(SimBase):
         return self.sessions[session_id].token
 
     def churn(self, rng: random.Random) -> None:
-        active = [s for s in self.sessions.values() if s.active]
+        active = [s for s in self.sessions.values() if s.active and not s.created_by_api]
         end, start = churn_plan(rng, len(active), self.target_active)
         if end and active:
             self.terminate(rng.choice(active).id)
@@ -287,7 +291,9 @@ class VsaySim(SimBase):
             return self.error_response(400, "terminal_size must be {cols, rows} with integers from 1 to 1000")
         client = request.client.host if request.client else "127.0.0.1"
         try:
-            session = self.create(machine_id, client, request.headers.get("user-agent", "unknown"))
+            session = self.create(
+                machine_id, client, request.headers.get("user-agent", "unknown"), (size["cols"], size["rows"])
+            )
         except KeyError:
             return self.error_response(404, f"Machine {machine_id} not found")
         base = str(request.base_url).rstrip("/")
@@ -370,7 +376,8 @@ class VsaySim(SimBase):
             await websocket.close(code=1011, reason="terminal not available")
             return
         try:
-            await serve_terminal(websocket, expected_token=session.token)
+            cols, rows = session.terminal_size
+            await serve_terminal(websocket, expected_token=session.token, cols=cols, rows=rows)
         except WebSocketDisconnect:
             pass
         except Exception:

@@ -1,0 +1,322 @@
+"""All five simulators behind one uvicorn server on loopback: what `sessionboard demo`,
+`sessionboard simulate`, the adapter tests over real sockets and the benchmarks start.
+
+Mounts: `/rufus/v0`, `/devices`, `/vsay/v1`, `/agents`, `/tasknet`, so each `base_url(kind)` looks
+like the real service's base URL and the adapters need no special case.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from sessionboard.sim.agents import AgentsSim
+from sessionboard.sim.base import SimBase
+from sessionboard.sim.clock import Clock
+from sessionboard.sim.devices import DevicesSim
+from sessionboard.sim.rufus import RufusSim
+from sessionboard.sim.tasknet import TasknetSim
+from sessionboard.sim.vsay import VsaySim
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+MOUNTS: dict[str, str] = {
+    "rufus": "/rufus/v0",
+    "devices": "/devices",
+    "vsay": "/vsay/v1",
+    "agents": "/agents",
+    "tasknet": "/tasknet",
+}
+PROVIDER_NAMES: dict[str, str] = {
+    "rufus": "timing",
+    "devices": "lab",
+    "vsay": "ssh",
+    "agents": "agents",
+    "tasknet": "browsers",
+}
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal capture: the owner of the loop (pytest, the console,
+    `run_simulate`) decides what Ctrl+C does."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class SimCluster:
+    """Five seeded simulators on one port.
+
+    `sessions_per_provider=None` gives each a believable 10-25 sessions; `live=True` makes sessions
+    come and go every 1-3 s (seeded) while the server runs; `ssh_port` is written into the `ssh`
+    provider's `[ssh]` table so attach reaches a local SSH server; `port=0` picks a free port.
+    """
+
+    def __init__(
+        self,
+        seed: int = 1,
+        sessions_per_provider: int | None = None,
+        clock: Clock | None = None,
+        live: bool = False,
+        ssh_port: int | None = None,
+        port: int = 0,
+        ssh_host: str = HOST,
+    ) -> None:
+        self.seed = seed
+        self.live = live
+        self.ssh_port = ssh_port
+        self._requested_port = port
+        rng = random.Random(f"cluster:{seed}")
+        counts = {kind: sessions_per_provider if sessions_per_provider is not None else rng.randint(10, 25) for kind in MOUNTS}
+        self.sims: dict[str, SimBase] = {
+            "rufus": RufusSim(seed=seed, sessions=counts["rufus"], clock=clock),
+            "devices": DevicesSim(seed=seed, sessions=counts["devices"], clock=clock),
+            "vsay": VsaySim(seed=seed, sessions=counts["vsay"], clock=clock, ssh_host=ssh_host),
+            "agents": AgentsSim(seed=seed, sessions=counts["agents"], clock=clock),
+            "tasknet": TasknetSim(seed=seed, sessions=counts["tasknet"], clock=clock),
+        }
+        self.app = Starlette(
+            routes=[Route("/", self._index, methods=["GET"])]
+            + [Mount(MOUNTS[kind], app=sim.app) for kind, sim in self.sims.items()]
+        )
+        self._socket: socket.socket | None = None
+        self._server: _Server | None = None
+        self._serve_task: asyncio.Task[None] | None = None
+        self._churn_task: asyncio.Task[None] | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def _index(self, request: Request) -> Response:
+        return JSONResponse({kind: self.base_url(kind) for kind in self.sims})
+
+    # -- addresses and configuration ------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        """The bound port once started (before that, the port asked for, 0 meaning any)."""
+        if self._socket is not None:
+            return int(self._socket.getsockname()[1])
+        return self._requested_port
+
+    def base_url(self, kind: str) -> str:
+        return f"http://{HOST}:{self.port}{MOUNTS[kind]}"
+
+    def _provider(self, kind: str, api_key: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "name": PROVIDER_NAMES[kind],
+            "kind": kind,
+            "base_url": self.base_url(kind),
+            "api_key": api_key,
+        }
+        sim = self.sims[kind]
+        if isinstance(sim, RufusSim):
+            entry["devices"] = list(sim.device_ids)
+        elif isinstance(sim, DevicesSim):
+            entry["organization"] = list(sim.orgs)
+        elif isinstance(sim, VsaySim):
+            entry["status"] = "all"
+            if self.ssh_port is not None:
+                entry["ssh"] = {"port": self.ssh_port}
+        elif isinstance(sim, AgentsSim):
+            entry["stale_after_seconds"] = sim.stale_after
+        elif isinstance(sim, TasknetSim):
+            entry["mode"] = next(iter(sim.modes))
+        return entry
+
+    def provider_dicts(self) -> list[dict[str, Any]]:
+        """Provider tables for `parse_config({"providers": ...})`, keys as literals (in memory only)."""
+        return [self._provider(kind, sim.api_key) for kind, sim in self.sims.items()]
+
+    def config_toml(self, key_dir: Path) -> str:
+        """A ready-made config whose keys are `file:` references to files written under key_dir
+        (mode 0600), so the text can be printed or saved without holding a secret."""
+        key_dir = Path(key_dir)
+        key_dir.mkdir(parents=True, exist_ok=True)
+        providers = []
+        for kind, sim in self.sims.items():
+            path = key_dir / f"{PROVIDER_NAMES[kind]}.key"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(sim.api_key + "\n")
+            providers.append(self._provider(kind, f"file:{path}"))
+        head = (
+            "# sessionboard: configuration for the local simulators"
+            f" (sessionboard simulate, port {self.port}).\n"
+            "# The API keys are in the files named below; they last as long as the simulators run.\n"
+        )
+        return head + tomli_w.dumps({"app": {"poll_interval": 2.0}, "providers": providers})
+
+    # -- running inside an existing loop --------------------------------------------------------
+    async def start(self) -> None:
+        if self._serve_task is not None:
+            raise RuntimeError("the cluster is already running")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, self._requested_port))
+        except OSError:
+            sock.close()
+            raise
+        sock.set_inheritable(True)
+        self._socket = sock
+        config = uvicorn.Config(
+            self.app,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            ws="websockets-sansio",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = _Server(config)
+        self._serve_task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:
+            if self._serve_task.done():
+                error = self._serve_task.exception()
+                self._reset()
+                raise RuntimeError(f"the simulators did not start: {error or 'server exited'}")
+            await asyncio.sleep(0.005)
+        if self.live:
+            self._churn_task = asyncio.create_task(self._churn_loop())
+
+    async def stop(self) -> None:
+        if self._churn_task is not None:
+            self._churn_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._churn_task
+        if self._server is not None and self._serve_task is not None:
+            self._server.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._serve_task
+        self._reset()
+
+    def _reset(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = None
+        self._server = None
+        self._serve_task = None
+        self._churn_task = None
+
+    async def _churn_loop(self) -> None:
+        rng = random.Random(f"churn:{self.seed}")
+        while True:
+            await asyncio.sleep(rng.uniform(1.0, 3.0))
+            for kind, sim in self.sims.items():
+                try:
+                    sim.churn(rng)
+                except Exception:  # a demo hiccup must not stop the server
+                    log.exception("churn of the %s simulator failed", kind)
+
+    async def __aenter__(self) -> SimCluster:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # -- running in a thread of its own ---------------------------------------------------------
+    def start_in_thread(self, timeout: float = 10.0) -> None:
+        """Serve from a daemon thread with its own loop (the console's demo, the CLI)."""
+        if self._thread is not None:
+            raise RuntimeError("the cluster is already running in a thread")
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        loop = asyncio.new_event_loop()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self.start())
+            except BaseException as exc:  # handed to the starting thread
+                failure.append(exc)
+                ready.set()
+                loop.close()
+                return
+            ready.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.close()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="sessionboard-sim", daemon=True)
+        self._thread.start()
+        if not ready.wait(timeout):
+            raise RuntimeError("the simulators did not start in time")
+        if failure:
+            self._thread.join()
+            self._thread = None
+            self._loop = None
+            raise failure[0]
+
+    def stop_thread(self, timeout: float = 10.0) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout)
+            self._loop = None
+            self._thread = None
+
+
+async def _simulate(port: int | None, sessions: int | None, seed: int, live: bool) -> int:
+    cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=live, port=port or 0)
+    try:
+        await cluster.start()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"sessionboard simulate: cannot listen on {HOST}:{port or 0}: {reason}", file=sys.stderr, flush=True)
+        return 1
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    handled: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+            handled.append(signum)
+    try:
+        with tempfile.TemporaryDirectory(prefix="sessionboard-sim-") as key_dir:
+            sys.stdout.write(cluster.config_toml(Path(key_dir)))
+            sys.stdout.flush()
+            print(f"# serving on http://{HOST}:{cluster.port} - Ctrl+C to stop", file=sys.stderr, flush=True)
+            await stop.wait()
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+        await cluster.stop()
+    return 0
+
+
+def run_simulate(port: int | None = None, sessions: int | None = None, seed: int = 1, live: bool = False) -> int:
+    """`sessionboard simulate`: serve until SIGINT/SIGTERM; 0 after a clean stop, 1 when the port
+    cannot be had. The config goes to stdout, the banner to stderr.
+
+    Not live by default: scripts and tests that compare two lists need the simulators to change
+    only when asked (leases, passings and logs still follow the clock). `live=True` adds the
+    demo's churn."""
+    try:
+        return asyncio.run(_simulate(port, sessions, seed, live))
+    except KeyboardInterrupt:
+        return 0
