@@ -1,0 +1,261 @@
+"""Real SSH servers for the transport tests: the project's asyncssh `LocalSshServer` and OpenSSH's
+`sshd`, both on loopback, plus helpers that read a transport until the expected output arrives.
+
+Keys for sshd are made with `ssh-keygen` and its fingerprint read back with `ssh-keygen -l`, so
+the fingerprint the SSH backend reports is checked against OpenSSH's own, not against itself."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from sessionboard.sim.ssh_server import LocalSshServer
+from sessionboard.terminal.backend import TerminalBackend, TerminalClosed
+from sessionboard.terminal.ssh import SshBackend
+
+SSHD = "/usr/sbin/sshd"
+READ_TIMEOUT = 10.0  # generous: a loaded 2-core machine, never a speed assertion
+
+
+@dataclass
+class SshTarget:
+    """One running SSH server and what a client needs to reach it."""
+
+    name: str
+    host: str
+    port: int
+    username: str
+    client_key: Path
+    known_hosts_line: str
+    fingerprint: str  # "SHA256:..." of the server's host key
+
+    def write_known_hosts(self, path: Path) -> Path:
+        path.write_text(self.known_hosts_line + "\n", encoding="utf-8")
+        return path
+
+    def backend(self, known_hosts: Path, **kwargs: object) -> SshBackend:
+        """A backend isolated from this machine's ~/.ssh/config and agent."""
+        options: dict[str, object] = {"ssh_config": (), "use_agent": False}
+        options.update(kwargs)
+        client_keys = options.pop("client_keys", [self.client_key])
+        return SshBackend(
+            self.host,
+            self.port,
+            self.username,
+            known_hosts,
+            client_keys,  # type: ignore[arg-type]
+            options.pop("prompts", None),  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]
+        )
+
+
+@dataclass
+class Transcript:
+    """Everything a backend sent so far; `expect` reads on until a pattern shows up in it."""
+
+    backend: TerminalBackend
+    data: bytearray = field(default_factory=bytearray)
+    closed: TerminalClosed | None = None
+
+    async def expect(self, pattern: bytes | re.Pattern[bytes], timeout: float = READ_TIMEOUT) -> bytes:
+        """Read until `pattern` occurs after the point of the previous match; return that match.
+        Fails with the tail of the output (not a bare timeout) when it never comes."""
+        start = getattr(self, "_mark", 0)
+        regex = pattern if isinstance(pattern, re.Pattern) else re.compile(re.escape(pattern))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = regex.search(self.data, start)
+            if found:
+                self._mark = found.end()
+                return found.group(0)
+            if self.closed is not None:
+                pytest.fail(f"closed ({self.closed.reason}) before {regex.pattern!r}; got {self.tail()!r}")
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                pytest.fail(f"no {regex.pattern!r} within {timeout}s; got {self.tail()!r}")
+            try:
+                self.data += await asyncio.wait_for(self.backend.read(), remaining)
+            except asyncio.TimeoutError:
+                continue
+            except TerminalClosed as exc:
+                self.closed = exc
+
+    async def until_closed(self, timeout: float = READ_TIMEOUT) -> TerminalClosed:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.closed is None:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                pytest.fail(f"still open after {timeout}s; got {self.tail()!r}")
+            try:
+                self.data += await asyncio.wait_for(self.backend.read(), remaining)
+            except asyncio.TimeoutError:
+                continue
+            except TerminalClosed as exc:
+                self.closed = exc
+        return self.closed
+
+    async def run(self, command: str, marker: bytes | re.Pattern[bytes]) -> bytes:
+        await self.backend.write(command.encode() + b"\r")
+        return await self.expect(marker)
+
+    def tail(self, size: int = 600) -> bytes:
+        return bytes(self.data[-size:])
+
+
+async def ready_shell(backend: TerminalBackend, cols: int = 80, rows: int = 24) -> Transcript:
+    """Start the backend and wait until its shell answers a command (past banners and rc files).
+    The marker is computed by the shell, so the echo of the typed command never matches it."""
+    await backend.start(cols, rows)
+    transcript = Transcript(backend)
+    await transcript.run("echo READY$((20+22))", b"READY42")
+    return transcript
+
+
+# -- the asyncssh server -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def asyncssh_server() -> Iterator[LocalSshServer]:
+    """The project's own server, on its own thread as the demo runs it."""
+    server = LocalSshServer()
+    server.generate_client_key()
+    server.start_in_thread()
+    yield server
+    server.stop_thread()
+
+
+@pytest.fixture(scope="session")
+def asyncssh_target(asyncssh_server: LocalSshServer) -> SshTarget:
+    return SshTarget(
+        name="asyncssh",
+        host=asyncssh_server.host,
+        port=asyncssh_server.port,
+        username=asyncssh_server.username,
+        client_key=asyncssh_server.workdir / "client_key",
+        known_hosts_line=asyncssh_server.known_hosts_line(),
+        fingerprint=asyncssh_server.host_key_fingerprint,
+    )
+
+
+# -- OpenSSH's sshd ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _keygen(path: Path) -> None:
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _sha256_fingerprint(pub: Path) -> str:
+    out = subprocess.run(
+        ["ssh-keygen", "-l", "-E", "sha256", "-f", str(pub)], check=True, capture_output=True, text=True
+    ).stdout
+    return next(word for word in out.split() if word.startswith("SHA256:"))
+
+
+@pytest.fixture(scope="session")
+def openssh_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshTarget]:
+    """`sshd -D -e -f CONFIG` on 127.0.0.1, root login by a generated key. A missing sshd is a
+    failure, not a skip: `.ci/run` installs openssh-server."""
+    if not os.access(SSHD, os.X_OK):
+        pytest.fail(f"{SSHD} is missing: install openssh-server (the SSH tests need a real sshd)")
+    workdir = tmp_path_factory.mktemp("sshd")
+    workdir.chmod(0o700)
+    host_key = workdir / "ssh_host_ed25519_key"
+    client_key = workdir / "client_key"
+    _keygen(host_key)
+    _keygen(client_key)
+    authorized = workdir / "authorized_keys"
+    shutil.copy(f"{client_key}.pub", authorized)
+    authorized.chmod(0o600)
+    port = _free_port()
+    config = workdir / "sshd_config"
+    config.write_text(
+        "\n".join(
+            [
+                f"Port {port}",
+                "ListenAddress 127.0.0.1",
+                f"HostKey {host_key}",
+                f"PidFile {workdir / 'sshd.pid'}",
+                f"AuthorizedKeysFile {authorized}",
+                "UsePAM no",
+                "PermitRootLogin yes",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "StrictModes no",
+                "PrintMotd no",
+                "PrintLastLog no",
+                "X11Forwarding no",
+                "LogLevel ERROR",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+    log_path = workdir / "sshd.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"sshd exited with {process.returncode}: {log_path.read_text(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"sshd did not listen on {port}: {log_path.read_text(errors='replace')}")
+                time.sleep(0.05)
+        key_type, blob = Path(f"{host_key}.pub").read_text().split()[:2]
+        yield SshTarget(
+            name="openssh",
+            host="127.0.0.1",
+            port=port,
+            username="root",
+            client_key=client_key,
+            known_hosts_line=f"[127.0.0.1]:{port} {key_type} {blob}",
+            fingerprint=_sha256_fingerprint(Path(f"{host_key}.pub")),
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(params=["asyncssh", "openssh"])
+def ssh_target(request: pytest.FixtureRequest) -> SshTarget:
+    """Each SSH test runs against both servers."""
+    return request.getfixturevalue(f"{request.param}_target")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def known_hosts(tmp_path: Path, ssh_target: SshTarget) -> Path:
+    """A known_hosts file that already trusts the target."""
+    return ssh_target.write_known_hosts(tmp_path / "known_hosts")
