@@ -38,6 +38,7 @@ class SshTarget:
     client_key: Path
     known_hosts_line: str
     fingerprint: str  # "SHA256:..." of the server's host key
+    pidfile: Path | None = None  # sshd's listener pid (OpenSSH only)
 
     def write_known_hosts(self, path: Path) -> Path:
         path.write_text(self.known_hosts_line + "\n", encoding="utf-8")
@@ -238,6 +239,7 @@ def openssh_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshTarg
             client_key=client_key,
             known_hosts_line=f"[127.0.0.1]:{port} {key_type} {blob}",
             fingerprint=_sha256_fingerprint(Path(f"{host_key}.pub")),
+            pidfile=workdir / "sshd.pid",
         )
     finally:
         process.terminate()

@@ -63,6 +63,9 @@ class _HostKeyRecorder(asyncssh.SSHClient):
         return False
 
     async def password_auth_requested(self) -> str | None:
+        # One budget for every password question, whichever method asks it: a server that
+        # offers the password by keyboard-interactive and then by "password" gets three tries
+        # in all, as with OpenSSH, not three per method.
         if self._password_tries >= _PASSWORD_TRIES:
             return None
         self._password_tries += 1
@@ -76,10 +79,14 @@ class _HostKeyRecorder(asyncssh.SSHClient):
     ) -> list[str] | None:
         if not prompts:
             return []  # servers send empty challenges just to show a message
+        questions = [(str(prompt), bool(echo)) for prompt, echo in prompts]
         if self._kbdint_rounds >= _KBDINT_ROUNDS:
             return None
+        if _is_password_question(questions):
+            if self._password_tries >= _PASSWORD_TRIES:
+                return None
+            self._password_tries += 1
         self._kbdint_rounds += 1
-        questions = [(str(prompt), bool(echo)) for prompt, echo in prompts]
         answers = await _ask(self._prompts.ask_kbdint(name, instructions, questions))
         if answers is None or len(answers) != len(questions):
             return None
@@ -122,7 +129,8 @@ class _Channel(asyncssh.SSHClientSession):  # type: ignore[type-arg]
         if self.exit_signal is not None:
             return f"killed by signal {self.exit_signal}"
         if exc is not None:
-            return f"connection lost: {_describe(exc)}"
+            detail = _describe(exc)
+            return "connection lost" if detail.lower().rstrip(".") == "connection lost" else f"connection lost: {detail}"
         return "connection closed"
 
     def resume_if_drained(self) -> None:
@@ -359,6 +367,11 @@ class SshBackend:
                 log.warning("cannot read key %s: %s", path, exc.strerror)
                 return None
         return None
+
+
+def _is_password_question(questions: list[tuple[str, bool]]) -> bool:
+    """A keyboard-interactive round that is just the password again (PAM, asyncssh servers)."""
+    return len(questions) == 1 and not questions[0][1] and "password" in questions[0][0].lower()
 
 
 async def _ask(question):  # type: ignore[no-untyped-def]

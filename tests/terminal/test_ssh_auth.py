@@ -1,0 +1,114 @@
+"""Authentication questions go through the prompts object, and no secret leaks into a reason or
+a log line. Against the project's asyncssh server, which is the one configured with a password."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from sessionboard.sim.ssh_server import LocalSshServer
+from sessionboard.terminal.backend import TerminalClosed
+from sessionboard.terminal.prompts import RejectAll
+from sessionboard.terminal.ssh import SshBackend
+from tests.terminal.conftest import ready_shell
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Typist(RejectAll):
+    """A person at the keyboard who types `answer` to every password / kbdint question."""
+
+    answer: str
+    asked: list[str] = field(default_factory=list)
+
+    async def ask_password(self, prompt: str) -> str | None:
+        self.asked.append(f"password:{prompt}")
+        return self.answer
+
+    async def ask_kbdint(
+        self, name: str, instructions: str, prompts: list[tuple[str, bool]]
+    ) -> list[str] | None:
+        self.asked.append(f"kbdint:{[p for p, _ in prompts]}:{[echo for _, echo in prompts]}")
+        return [self.answer for _ in prompts]
+
+
+@pytest.fixture
+async def password_server() -> AsyncIterator[LocalSshServer]:
+    async with LocalSshServer(password=PASSWORD) as server:
+        yield server
+
+
+def _backend(server: LocalSshServer, prompts: object, **kwargs: object) -> SshBackend:
+    return SshBackend(
+        server.host, server.port, server.username, server.write_known_hosts(),
+        prompts=prompts,  # type: ignore[arg-type]
+        ssh_config=(), use_agent=False, **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def test_password_typed_into_the_prompt_logs_in(password_server: LocalSshServer) -> None:
+    typist = Typist(PASSWORD)
+    backend = _backend(password_server, typist)
+    try:
+        shell = await ready_shell(backend)
+        await shell.run("echo WHO-$(id -un)", f"WHO-{password_server.username}".encode())
+    finally:
+        await backend.close()
+    # asyncssh servers offer the password as a keyboard-interactive challenge first; it is
+    # asked once, with echo off.
+    assert typist.asked == ["kbdint:['Password:']:[False]"]
+
+
+async def test_wrong_password_fails_without_leaking_it(
+    password_server: LocalSshServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-Secret-8c1f"
+    typist = Typist(wrong)
+    backend = _backend(password_server, typist)
+    with pytest.raises(TerminalClosed) as closed:
+        await backend.start(80, 24)
+    await backend.close()
+    assert closed.value.reason == f"{password_server.username}@127.0.0.1:{password_server.port}: authentication failed"
+    assert len(typist.asked) == 3  # three tries in all, whichever method asks, as with OpenSSH
+    assert wrong not in caplog.text
+    assert wrong not in str(closed.value)
+
+
+async def test_nobody_to_ask_means_authentication_fails(password_server: LocalSshServer) -> None:
+    backend = _backend(password_server, RejectAll())
+    with pytest.raises(TerminalClosed) as closed:
+        await backend.start(80, 24)
+    assert closed.value.reason.endswith("authentication failed")
+    await backend.close()
+
+
+async def test_unauthorized_key_is_refused(password_server: LocalSshServer, tmp_path: Path) -> None:
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    stranger.write_private_key(tmp_path / "stranger")
+    backend = _backend(password_server, RejectAll(), client_keys=[tmp_path / "stranger"])
+    with pytest.raises(TerminalClosed) as closed:
+        await backend.start(80, 24)
+    assert closed.value.reason.endswith("authentication failed")
+    await backend.close()
+
+
+async def test_encrypted_key_asks_for_its_passphrase(tmp_path: Path) -> None:
+    passphrase = "key-Passphrase-71d2"
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key_path = tmp_path / "id_ed25519"
+    key.write_private_key(key_path, passphrase=passphrase)
+    async with LocalSshServer(authorized_keys=[key]) as server:
+        typist = Typist(passphrase)
+        backend = _backend(server, typist, client_keys=[key_path])
+        try:
+            await ready_shell(backend)
+        finally:
+            await backend.close()
+    assert typist.asked == [f"password:Passphrase for key {key_path}: "]
