@@ -27,14 +27,16 @@ from .screen import SCROLLBACK_LINES, Screen
 # One alternative per token kind; `lastgroup` names the kind. Printable text excludes C0, DEL
 # and C1 (U+0080..U+009F, which we ignore as 8-bit controls).
 _TOKEN = re.compile(
-    r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
+    r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)(?P<textnl>\r\n)?"
     r"|(?P<crlf>\r\n)"
+    r"|(?P<sgr>(?:\x1b\[[0-9;:]*m)+)(?P<sgrtext>[^\x00-\x1f\x7f-\x9f]*)"
     r"|\x1b\[(?P<csi_p>[0-?]*)(?P<csi_i>[ -/]*)(?P<csi>[@-~])"
     r"|\x1b\](?P<osc>[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
     r"|(?P<str>\x1b[P^_X][^\x1b\x07\x9c]*(?:\x1b\\|\x07|\x9c))"
-    r"|\x1b(?P<esc_i>[ -/]*)(?P<esc>[0-~])"
+    r"|\x1b(?P<esc_i>[ -/]*)(?P<esc>[0-OQ-WYZ\\`-~])"
     r"|(?P<ctl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
 )
+_SGR_PARAMS = re.compile(r"\x1b\[([0-9;:]*)m")
 # What an escape sequence cut short by the end of a read looks like.
 _PARTIAL = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x9c]*\x1b?|[P^_X][^\x1b\x07\x9c]*\x1b?|[ -/]*)?\Z"
@@ -71,6 +73,9 @@ class Emulator:
         self.on_reply = on_reply
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
+        # (attribute id, SGR parameter text) -> resulting attribute id: programs repeat the same
+        # few SGR sequences endlessly, so most are a dict hit instead of a parse.
+        self._sgr_cache: dict[tuple[int, str], int] = {}
         s = self.screen
         self._ctl: dict[str, Callable[[], None]] = {
             "\r": s.carriage_return,
@@ -147,7 +152,9 @@ class Emulator:
         s = self.screen
         match = _TOKEN.match
         draw = s.draw
+        crlf = s.crlf
         ctl = self._ctl
+        sgr_cache = self._sgr_cache
         pos = 0
         n = len(text)
         while pos < n:
@@ -159,15 +166,29 @@ class Emulator:
                     return
                 pos += 1  # a malformed escape: drop the ESC, print what follows
                 continue
+            pos = m.end()
             kind = m.lastgroup
-            if kind == "text":
+            if kind == "textnl":
                 draw(m.group(1))
+                crlf()
+            elif kind == "text":
+                draw(m.group(1))
+            elif kind == "sgr" or kind == "sgrtext":
+                key = (s.attr, m.group(4))
+                aid = sgr_cache.get(key)
+                if aid is None:
+                    for params in _SGR_PARAMS.findall(key[1]):
+                        s.select_graphic_rendition(params)
+                    if len(sgr_cache) < 4096:
+                        sgr_cache[key] = s.attr
+                else:
+                    s.attr = aid
+                if kind == "sgrtext":
+                    tail = m.group(5)
+                    if tail:
+                        draw(tail)
             elif kind == "crlf":
-                s.pending_wrap = False
-                s.x = 0
-                s.index()
-                if s.modes.newline:
-                    s.x = 0
+                crlf()
             elif kind == "ctl":
                 handler = ctl.get(m.group(kind))
                 if handler is not None:
@@ -179,7 +200,6 @@ class Emulator:
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
             # "str" (DCS, APC, PM, SOS) is consumed and ignored
-            pos = m.end()
 
     def _reply(self, data: bytes) -> None:
         if self.on_reply is not None:
@@ -192,17 +212,21 @@ class Emulator:
 
     def _shift_out(self) -> None:
         self.screen.shift_out = True
+        self.screen.update_charset()
 
     def _shift_in(self) -> None:
         self.screen.shift_out = False
+        self.screen.update_charset()
 
     def _esc(self, inter: str, final: str) -> None:
         s = self.screen
         if inter:
             if inter == "(":
                 s.g0_graphics = final == "0"
+                s.update_charset()
             elif inter == ")":
                 s.g1_graphics = final == "0"
+                s.update_charset()
             elif inter == "#" and final == "8":
                 s.alignment_test()
             return
@@ -314,7 +338,7 @@ class Emulator:
             on = final == "h"
             for mode in args:
                 if mode == 4:
-                    s.modes.insert = on
+                    s.set_insert(on)
                 elif mode == 20:
                     s.modes.newline = on
         elif final == "n":

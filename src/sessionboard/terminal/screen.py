@@ -112,6 +112,8 @@ class Screen:
         self.g0_graphics = False
         self.g1_graphics = False
         self.shift_out = False
+        self.graphics = False  # the active charset (G0 or G1 per shift state) is DEC graphics
+        self.insert = False  # IRM mirror of modes.insert, read on the hot path
         self.title = ""
         self.bell_count = 0
         self.replies: list[bytes] = []
@@ -133,8 +135,13 @@ class Screen:
             self._bce[aid] = blank
         return blank
 
-    def _touch_all(self) -> None:
-        self.all_dirty = True
+    def update_charset(self) -> None:
+        """Recompute `graphics` after ESC ( / ESC ) / SO / SI / cursor restore."""
+        self.graphics = self.g1_graphics if self.shift_out else self.g0_graphics
+
+    def set_insert(self, on: bool) -> None:
+        self.modes.insert = on
+        self.insert = on
 
     def take_dirty(self) -> set[int]:
         """Rows changed since the last call (screen coordinates); clears the record."""
@@ -158,9 +165,23 @@ class Screen:
 
     def draw(self, text: str) -> None:
         """Print a run of printable characters (no controls) at the cursor."""
-        if self.g1_graphics if self.shift_out else self.g0_graphics:
+        if self.graphics:
             text = text.translate(DEC_GRAPHICS)
         if text.isascii():
+            # Fast path: the run fits on the current line, no wrap, insert mode or wide neighbour.
+            x = self.x
+            end = x + len(text)
+            if end < self.cols and not self.pending_wrap and not self.insert:
+                y = self.y
+                row = self.lines[y]
+                chars = row.chars
+                if chars[end] and (not x or chars[x]):
+                    chars[x:end] = text
+                    row.attrs[x:end] = [self.attr] * (end - x)
+                    self.x = end
+                    self.dirty.add(y)
+                    self.last_char = text[-1]
+                    return
             self._draw_narrow(text)
             self.last_char = text[-1]
             return
@@ -231,7 +252,7 @@ class Screen:
         chars = row.chars
         take = len(chunk)
         end = x + take
-        if self.modes.insert:
+        if self.insert:
             chars[x:x] = [" "] * take
             row.attrs[x:x] = [aid] * take
             del chars[self.cols :]
@@ -266,7 +287,7 @@ class Screen:
                 self.index()
         row = self.lines[self.y]
         x = self.x
-        if self.modes.insert:
+        if self.insert:
             row.chars[x:x] = [" ", " "]
             row.attrs[x:x] = [self.attr, self.attr]
             del row.chars[cols:]
@@ -307,6 +328,24 @@ class Screen:
     def carriage_return(self) -> None:
         self.x = 0
         self.pending_wrap = False
+
+    def crlf(self) -> None:
+        """CR LF, the commonest pair in any output stream, in one call."""
+        self.x = 0
+        self.pending_wrap = False
+        if self.y == self.bottom:
+            if self.top == 0 and self.bottom == self.rows - 1 and not self.alt_active:
+                # Full-screen scroll on the main screen: the top row goes to the scrollback.
+                lines = self.lines
+                self.scrollback.append(lines.pop(0))
+                lines.append(Row(self.cols, self._blank_attr()))
+                if self.view_offset:
+                    self.view_offset = min(self.view_offset + 1, len(self.scrollback))
+                self.all_dirty = True
+            else:
+                self.scroll_up(1, history=True)
+        elif self.y < self.rows - 1:
+            self.y += 1
 
     def linefeed(self) -> None:
         self.pending_wrap = False
@@ -420,6 +459,7 @@ class Screen:
         self.modes.origin = s.origin
         self.modes.autowrap = s.autowrap
         self.g0_graphics, self.g1_graphics, self.shift_out = s.g0, s.g1, s.shift_out
+        self.update_charset()
         self.pending_wrap = False
 
     # ----------------------------------------------------------------- scrolling and editing
@@ -606,6 +646,7 @@ class Screen:
         """DECSTR: modes and attributes to defaults, screen contents kept."""
         m = self.modes
         m.insert = m.origin = m.app_cursor = m.app_keypad = False
+        self.insert = self.graphics = False
         m.autowrap = m.cursor_visible = True
         self.top, self.bottom = 0, self.rows - 1
         self.attr = 0
