@@ -1,0 +1,93 @@
+"""The Textual app: loads the themes, applies the user's keys, and shows the board (or, without a
+configuration, how to begin). Providers are built here so tests can hand in their own transports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.theme import Theme
+
+from sessionboard.config import Config, save_theme, user_themes_dir
+from sessionboard.providers import Provider, make_providers
+from sessionboard.ui.clock import Now, system_now
+from sessionboard.ui.commands import SessionCommands
+from sessionboard.ui.keys import keymap
+from sessionboard.ui.screens.main import MainScreen
+from sessionboard.ui.screens.welcome import WelcomeScreen
+from sessionboard.ui.theming import load_themes
+
+FALLBACK_THEME = "sessionboard-dark"
+
+
+class SessionboardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {SessionCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        config: Config | None,
+        *,
+        title: str = "sessionboard",
+        providers: list[Provider] | None = None,
+        now: Now = system_now,
+        autopoll: bool = True,
+        themes_dir: Path | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.title_text = title
+        self.title = title
+        self.now = now
+        self.autopoll = autopoll
+        self.welcome_problems = problems
+        self.keys: dict[str, str] = dict(config.keys) if config else {}
+        self._providers = providers
+        loaded = load_themes(user_themes_dir() if themes_dir is None else themes_dir)
+        self.theme_problems = loaded.problems
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        wanted = config.app.theme if config else FALLBACK_THEME
+        self.theme_missing: str | None = None
+        if wanted not in self.available_themes:
+            self.theme_missing = wanted
+            wanted = FALLBACK_THEME
+        self.theme = wanted
+        self._saved_theme = wanted
+        if config is not None:
+            self.set_keymap(keymap(config.keys))
+
+    def on_mount(self) -> None:
+        if self.config is None:
+            self.push_screen(WelcomeScreen(self.welcome_problems))
+        else:
+            providers = self._providers
+            if providers is None:
+                providers = make_providers(self.config)
+            self.push_screen(MainScreen(providers, config=self.config, now=self.now, autopoll=self.autopoll))
+        for problem in self.theme_problems:
+            self.notify(f"theme skipped: {problem}", severity="warning", timeout=8)
+        if self.theme_missing:
+            self.notify(
+                f"theme {self.theme_missing!r} not found; using {FALLBACK_THEME}. "
+                "Put a theme file in the user themes dir (`sessionboard locate`).",
+                severity="warning",
+                timeout=8,
+            )
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen in the app is written back to the file (when there is one)."""
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        if self.config is None or self.config.path is None:
+            return
+        try:
+            save_theme(Path(self.config.path), theme.name)
+        except (OSError, ValueError) as exc:
+            self.notify(f"theme not saved: {type(exc).__name__}", severity="error")
+        else:
+            self.notify(f"theme {theme.name} saved to the config file", timeout=3)

@@ -1,0 +1,34 @@
+"""The command palette's entries: every console action by name, running the same code as its key."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from sessionboard.ui.keys import ACTION_SPECS, key_label
+
+
+class SessionCommands(Provider):
+    def _entries(self) -> list[tuple[str, str, str]]:
+        from sessionboard.ui.screens.main import MainScreen
+
+        if not isinstance(self.screen, MainScreen):
+            return []
+        keys = getattr(self.app, "keys", {})
+        entries = []
+        for spec in ACTION_SPECS:
+            key = key_label(keys.get(spec.id, ""))
+            entries.append((f"{spec.label}", f"{spec.help} [{key}]" if key else spec.help, spec.method))
+        return entries
+
+    async def discover(self) -> Hits:
+        for title, help_text, method in self._entries():
+            yield DiscoveryHit(title, partial(self.screen.run_action, method), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, method in self._entries():
+            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self.screen.run_action, method), help=help_text)

@@ -1,0 +1,1 @@
+"""The console's screens: the main board and the dialogs it opens."""

@@ -1,0 +1,470 @@
+"""The board: the provider panel, the merged session table and the detail pane.
+
+This screen owns the pollers (one per provider, started on mount, stopped on unmount) and runs
+every network action in a worker; widgets only show what the messages bring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+
+from sessionboard.config import Config
+from sessionboard.model import Capability, Session, SessionKey
+from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
+from sessionboard.providers import Provider, ProviderError, can_extend
+from sessionboard.ui.clock import Now
+from sessionboard.ui.keys import build_bindings
+from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
+from sessionboard.ui.screens.choose import ChooseProviderScreen
+from sessionboard.ui.screens.confirm import ConfirmScreen
+from sessionboard.ui.screens.create import CreateScreen
+from sessionboard.ui.screens.extend import MinutesScreen
+from sessionboard.ui.screens.help import HelpScreen
+from sessionboard.ui.widgets.detail import DetailPane
+from sessionboard.ui.widgets.providers import ALL_ID, ProviderPanel, ProviderStatus
+from sessionboard.ui.widgets.sessions import SessionTable
+from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
+
+if TYPE_CHECKING:
+    from sessionboard.ui.app import SessionboardApp
+
+NARROW_WIDTH = 120
+"""Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
+
+
+class DetailFetched(Message):
+    def __init__(self, key: SessionKey, session: Session | None, note: str | None) -> None:
+        super().__init__()
+        self.key = key
+        self.session = session
+        self.note = note
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [*build_bindings(), Binding("escape", "escape", "Back", show=False)]
+
+    def __init__(self, providers: list[Provider], *, config: Config, now: Now, autopoll: bool = True) -> None:
+        super().__init__()
+        self.config = config
+        self.providers = {p.name: p for p in providers}
+        self.now = now
+        self.autopoll = autopoll
+        self.pollers = PollerGroup(
+            [ProviderPoller(p, config.poll_interval(p.config), self._on_snapshot) for p in providers]
+        )
+        self.snapshots: dict[str, Snapshot] = {}
+        self.statuses = {p.name: ProviderStatus(p.name, p.kind) for p in providers}
+        self.busy: dict[int, str] = {}
+        self._busy_seq = 0
+        self.last_result: ActionResult | None = None
+
+    @property
+    def sb_app(self) -> SessionboardApp:
+        return self.app  # type: ignore[return-value]
+
+    # ---- layout ------------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title")
+        with Horizontal(id="body"):
+            yield ProviderPanel(list(self.statuses.values()), now=self.now, id="providers")
+            with Vertical(id="center"):
+                yield Input(placeholder="filter: any visible text (escape clears)", id="filter")
+                yield SessionTable(now=self.now, id="sessions")
+                yield DetailPane(id="detail")
+        yield Footer()
+
+    @property
+    def table(self) -> SessionTable:
+        return self.query_one(SessionTable)
+
+    @property
+    def panel(self) -> ProviderPanel:
+        return self.query_one(ProviderPanel)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def on_mount(self) -> None:
+        self._layout_for(self.app.size.width)
+        self.table.focus()
+        self._update_title()
+        if self.autopoll:
+            self.pollers.start()
+        self.set_interval(1.0, self._tick, name="countdown")
+
+    async def on_unmount(self) -> None:
+        await self.pollers.stop()
+
+    def on_resize(self) -> None:
+        self._layout_for(self.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.panel.set_one_line(width < NARROW_WIDTH)
+
+    def _tick(self) -> None:
+        self.table.tick()
+        self.panel.refresh_prompts()
+
+    def _update_title(self) -> None:
+        table = self.table
+        parts = [self.sb_app.title_text, f"{table.row_count} of {table.total_count} sessions"]
+        parts.append("all" if table.show_all else "active only")
+        if table.provider_filter:
+            parts.append(f"provider: {table.provider_filter}")
+        parts.append(f"sort: {COLUMN_BY_KEY[table.sort_key].label}")
+        if table.filter_text:
+            parts.append(f"filter: {table.filter_text!r}")
+        if self.busy:
+            parts.append("working: " + ", ".join(self.busy.values()) + "…")
+        self.query_one("#title", Static).update("  ·  ".join(parts))
+        self.panel.set_total(table.row_count)
+
+    # ---- polling -----------------------------------------------------------------------------------------
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        """Called in the poller's task: hand over to the message queue, never touch widgets here."""
+        self.post_message(SnapshotArrived(snapshot))
+
+    def on_snapshot_arrived(self, message: SnapshotArrived) -> None:
+        self.apply_snapshot(message.snapshot)
+
+    def apply_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshots[snapshot.provider] = snapshot
+        if snapshot.provider not in self.providers:
+            return
+        self.table.apply_sessions(
+            snapshot.provider, snapshot.sessions, changed_ids=snapshot.changed, stale=snapshot.stale
+        )
+        status = self.statuses[snapshot.provider]
+        status.count = self.table.count(snapshot.provider)
+        status.received_at = self.now()
+        status.latency = snapshot.latency
+        status.error = snapshot.error
+        status.stale = snapshot.stale
+        self.panel.update_status(status)
+        self._update_title()
+
+    def poll_now(self, provider: str | None = None) -> None:
+        self.pollers.poll_now(provider)
+
+    # ---- table events ------------------------------------------------------------------------------------
+    @on(SessionTable.OrderChanged)
+    def _order_changed(self) -> None:
+        self._update_title()
+
+    @on(SessionTable.Highlighted)
+    def _highlighted(self, event: SessionTable.Highlighted) -> None:
+        session = self.table.session(event.key) if event.key else None
+        if event.updated and self.detail.session is not None and session is not None:
+            self.detail.show(session, rich=self.detail.rich)
+            return
+        self.detail.show(session)
+        if session is not None and self._detail_visible():
+            self._fetch_detail(session)
+
+    def _detail_visible(self) -> bool:
+        return not self.narrow or self.has_class("-detail-open")
+
+    def _fetch_detail(self, session: Session) -> None:
+        provider = self.providers.get(session.provider)
+        if provider is None or not provider.can(Capability.GET):
+            return
+        self._detail_worker(provider, session.key)
+
+    @work(group="detail", exclusive=True, exit_on_error=False)
+    async def _detail_worker(self, provider: Provider, key: SessionKey) -> None:
+        await asyncio.sleep(0.25)  # the cursor may be passing over many rows: fetch where it stops
+        try:
+            rich = await provider.get_session(key[1])
+            note = None
+        except ProviderError as exc:
+            rich, note = None, f"get failed: {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - nothing a provider sends may crash the console
+            rich, note = None, provider.redact(f"get failed: internal error ({type(exc).__name__})")
+        self.post_message(DetailFetched(key, rich, note))
+
+    def on_detail_fetched(self, message: DetailFetched) -> None:
+        if message.key == self.table.cursor_key:
+            session = self.table.session(message.key)
+            self.detail.show(session, rich=message.session, note=message.note)
+
+    @on(OptionList.OptionSelected, "#providers")
+    def _provider_chosen(self, event: OptionList.OptionSelected) -> None:
+        name = None if event.option.id == ALL_ID else event.option.id
+        self.table.set_provider_filter(name)
+        self.panel.choose(name)
+        self._update_title()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value.strip())
+        self._update_title()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    # ---- key actions ----------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-open")
+        box.focus()
+
+    def action_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("-open") or self.table.filter_text:
+            box.value = ""
+            box.remove_class("-open")
+            self.table.set_filter("")
+            self.table.focus()
+            self._update_title()
+        elif self.narrow and self.has_class("-detail-open"):
+            self.remove_class("-detail-open")
+            self.table.focus()
+        elif self.focused is not self.table:
+            self.table.focus()
+
+    def action_refresh(self) -> None:
+        self.poll_now()
+        self.notify(f"polling {len(self.providers)} provider{'s' if len(self.providers) != 1 else ''} now", timeout=2)
+
+    def action_detail(self) -> None:
+        if self.narrow:
+            self.toggle_class("-detail-open")
+            if self.has_class("-detail-open"):
+                session = self.table.selected
+                self.detail.show(session)
+                if session is not None:
+                    self._fetch_detail(session)
+            else:
+                self.table.focus()
+            return
+        if self.focused is self.detail:
+            self.table.focus()
+        else:
+            self.detail.focus()
+
+    def action_toggle_all(self) -> None:
+        self.table.set_show_all(not self.table.show_all)
+        for status in self.statuses.values():
+            status.count = self.table.count(status.name)
+        self._update_title()
+
+    def action_sort(self) -> None:
+        label = self.table.cycle_sort()
+        self._update_title()
+        self.notify(f"sorted by {label}", timeout=2)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.config.keys))
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def action_release(self) -> None:
+        """Leave the terminal's keyboard focus. The terminal pane (issue 5) takes this over."""
+        self.notify("no terminal is attached", timeout=3)
+
+    def action_attach(self) -> None:
+        """Attach a terminal to the selected session, in a pane of the console.
+
+        Placeholder until the terminal widget (issue 5) lands: it says which sessions can attach.
+        The terminal engineer replaces the body: open `terminal/widget.py`'s pane for `session`.
+        """
+        session = self.table.selected
+        able = [p for p in self.providers.values() if p.can(Capability.ATTACH)]
+        names = ", ".join(f"{p.name} ({p.kind})" for p in able) or "none configured"
+        if session is None:
+            self.notify(f"no session selected; sessions that can attach: {names}", severity="warning")
+            return
+        provider = self.providers.get(session.provider)
+        if provider is None or not provider.can(Capability.ATTACH):
+            kind = provider.kind if provider else "this"
+            self.notify(
+                f"a {kind} session cannot attach a terminal; sessions that can: {names}", severity="warning"
+            )
+            return
+        self.notify(
+            f"attach to {session.name or session.id} on {session.provider}: the terminal pane is not built yet",
+            severity="warning",
+        )
+
+    def _selected_provider(self) -> Provider | None:
+        if self.table.provider_filter:
+            return self.providers.get(self.table.provider_filter)
+        session = self.table.selected
+        return self.providers.get(session.provider) if session else None
+
+    def action_create(self) -> None:
+        creators = [p for p in self.providers.values() if p.can(Capability.CREATE)]
+        provider = self._selected_provider()
+        if provider is not None and provider.can(Capability.CREATE):
+            self._open_create(provider)
+            return
+        if not creators:
+            self.notify("none of the configured providers can create sessions", severity="warning")
+            return
+        if provider is not None:
+            self.notify(f"a {provider.kind} provider cannot create sessions; choose another", timeout=3)
+        if len(creators) == 1:
+            self._open_create(creators[0])
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._open_create(self.providers[name])
+
+        self.app.push_screen(
+            ChooseProviderScreen("create a session on:", [(p.name, p.kind) for p in creators]), chosen
+        )
+
+    def _open_create(self, provider: Provider) -> None:
+        def submitted(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            self.run_action_worker(
+                "create", provider, f"creating on {provider.name}", lambda: self._create(provider, values)
+            )
+
+        self.app.push_screen(CreateScreen(provider.name, provider.kind, provider.create_fields()), submitted)
+
+    @staticmethod
+    async def _create(provider: Provider, values: dict[str, Any]) -> str:
+        session = await provider.create_session(values)
+        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
+
+    def action_close_session(self) -> None:
+        session = self.table.selected
+        if session is None:
+            self.notify("no session selected", severity="warning")
+            return
+        provider = self.providers.get(session.provider)
+        if provider is None:
+            return
+        if not provider.can(Capability.CLOSE):
+            self.notify(f"{provider.name}: a {provider.kind} provider cannot close sessions", severity="warning")
+            return
+        if not session.active:
+            self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
+            return
+
+        def go() -> None:
+            self.run_action_worker(
+                "close", provider, f"closing {session.id}",
+                lambda: self._close(provider, session.id), session=session.key,
+            )
+
+        if not self.config.app.confirm_destructive:
+            go()
+            return
+        label = f"{session.name} ({session.id})" if session.name else session.id
+        question = f"Close session {label} of provider {session.provider} ({session.kind})?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                go()
+
+        self.app.push_screen(ConfirmScreen("close session", question), answered)
+
+    @staticmethod
+    async def _close(provider: Provider, session_id: str) -> str:
+        return f"{provider.name}: " + await provider.close_session(session_id)
+
+    def action_extend(self) -> None:
+        session = self.table.selected
+        if session is None:
+            self.notify("no session selected", severity="warning")
+            return
+        provider = self.providers.get(session.provider)
+        if provider is None:
+            return
+        if not can_extend(provider):
+            self.notify(
+                f"{provider.name}: a {provider.kind} provider cannot extend a session", severity="warning"
+            )
+            return
+        if not session.active:
+            self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
+            return
+        if provider.can(Capability.EXTEND):
+
+            def chosen(minutes: int | None) -> None:
+                if minutes is not None:
+                    self.run_action_worker(
+                        "extend", provider, f"extending {session.id}",
+                        lambda: self._extend(provider, session.id, minutes), session=session.key,
+                    )
+
+            self.app.push_screen(
+                MinutesScreen(f"Set the lease of {session.id} ({session.provider}) to how many minutes? (1-60)"),
+                chosen,
+            )
+            return
+        self.run_action_worker(
+            "extend", provider, f"{provider.extend_label} for {session.id}",
+            lambda: self._extend(provider, session.id, None), session=session.key,
+        )
+
+    @staticmethod
+    async def _extend(provider: Provider, session_id: str, minutes: int | None) -> str:
+        return f"{provider.name}: " + await provider.extend_session(session_id, minutes)
+
+    # ---- the action workers ---------------------------------------------------------------------------------
+    def run_action_worker(
+        self,
+        action: str,
+        provider: Provider,
+        progress: str,
+        call: Callable[[], Awaitable[str]],
+        *,
+        session: SessionKey | None = None,
+    ) -> None:
+        self._busy_seq += 1
+        ticket = self._busy_seq
+        self.busy[ticket] = progress
+        self._update_title()
+        self.notify(progress + "…", timeout=2)
+        self.run_worker(
+            self._action(ticket, action, provider, call, session), group="actions", exit_on_error=False
+        )
+
+    async def _action(
+        self,
+        ticket: int,
+        action: str,
+        provider: Provider,
+        call: Callable[[], Awaitable[str]],
+        session: SessionKey | None,
+    ) -> None:
+        try:
+            message = await call()
+            ok = True
+        except ProviderError as exc:
+            message, ok = f"{provider.name}: {exc.message}", False
+        except Exception as exc:  # noqa: BLE001 - the worker boundary: one line, never a traceback
+            message, ok = provider.redact(f"{provider.name}: internal error ({type(exc).__name__})"), False
+        self.busy.pop(ticket, None)
+        self.post_message(ActionFinished(ActionResult(action, provider.name, ok, message, session)))
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        result = message.result
+        self.last_result = result
+        self._update_title()
+        self.notify(result.message, severity="information" if result.ok else "error", timeout=6 if result.ok else 10)
+        if result.ok:
+            self.poll_now(result.provider)

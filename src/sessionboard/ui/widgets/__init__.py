@@ -1,0 +1,1 @@
+"""The console's widgets, grouped by feature; each carries its own DEFAULT_CSS."""

@@ -1,0 +1,76 @@
+"""Every normalized field of the selected session, then the provider's own JSON (masked in `raw`
+by the adapter), then the richer answer of the provider's "get" when the screen fetched one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from sessionboard.model import Session
+from sessionboard.model.session import JSON_KEYS
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=str, sort_keys=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def detail_text(session: Session | None, *, rich: Session | None = None, note: str | None = None) -> Text:
+    if session is None:
+        return Text("no session selected", style="dim italic")
+    text = Text()
+    for key in JSON_KEYS:
+        if key == "raw":
+            continue
+        value = getattr(session, key)
+        text.append(f"{key:<14}", style="bold")
+        text.append(("—" if value is None else str(value)) + "\n", style="dim" if value is None else "")
+    if session.stale:
+        text.append(f"{'heartbeat':<14}", style="bold")
+        text.append("stale (no heartbeat within the configured time)\n", style="yellow")
+    text.append("\nraw\n", style="bold underline")
+    text.append(_json(session.raw) + "\n")
+    if rich is not None and rich.raw != session.raw:
+        text.append("\ndetails (get)\n", style="bold underline")
+        text.append(_json(rich.raw) + "\n")
+    if note:
+        text.append("\n" + note + "\n", style="dim italic")
+    return text
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    DetailPane {
+        background: $surface;
+        border: round $panel;
+        border-title-color: $text-accent;
+        padding: 0 1;
+    }
+    DetailPane:focus {
+        border: round $primary;
+    }
+    DetailPane > Static {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "detail"
+        self.session: Session | None = None
+        self.rich: Session | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(detail_text(None), markup=False)
+
+    def show(self, session: Session | None, *, rich: Session | None = None, note: str | None = None) -> None:
+        self.session = session
+        self.rich = rich
+        self.border_title = f"detail · {session.provider}" if session else "detail"
+        self.query_one(Static).update(detail_text(session, rich=rich, note=note))
