@@ -124,6 +124,16 @@ async def ready_shell(backend: TerminalBackend, cols: int = 80, rows: int = 24) 
     return transcript
 
 
+async def wait_until_gone(pid: int, timeout: float = READ_TIMEOUT) -> None:
+    """Wait for a process to exit and be reaped; fail if it is still there after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while Path(f"/proc/{pid}").exists():
+        if loop.time() > deadline:
+            pytest.fail(f"process {pid} still there {timeout}s after its terminal closed")
+        await asyncio.sleep(0.05)
+
+
 # -- the asyncssh server -----------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ reason instead of hanging or crashing."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from sessionboard.sim.ssh_server import LocalSshServer
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.ssh import SshBackend
-from tests.terminal.conftest import SshTarget, ready_shell
+from tests.terminal.conftest import SshTarget, ready_shell, wait_until_gone
 
 
 def _local_backend(server: LocalSshServer, client_key: Path) -> SshBackend:
@@ -98,3 +99,14 @@ async def test_nothing_listening_is_a_clear_refusal(tmp_path: Path) -> None:
         await backend.start(80, 24)
     assert closed.value.reason == f"nobody@127.0.0.1:{port}: connection refused"
     await backend.close()
+
+
+async def test_client_closing_hangs_the_remote_shell_up(asyncssh_target: SshTarget, tmp_path: Path) -> None:
+    """The local server leaves no shell behind when its client goes."""
+    backend = asyncssh_target.backend(asyncssh_target.write_known_hosts(tmp_path / "known_hosts"))
+    try:
+        shell = await ready_shell(backend)
+        found = await shell.run("echo PID=$$=", re.compile(rb"PID=(\d+)="))
+    finally:
+        await backend.close()
+    await wait_until_gone(int(found[4:-1]))

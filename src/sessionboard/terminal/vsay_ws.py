@@ -24,6 +24,18 @@ log = logging.getLogger(__name__)
 _MAX_FRAME = 4 * 1024 * 1024
 
 
+class _NoFrameLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """The logger handed to websockets. At DEBUG websockets logs every frame it sends, the auth
+    frame (and so the token) included; this logger never admits to DEBUG, so frames are never
+    logged, whatever level the user sets. Connection events above DEBUG still get through."""
+
+    def isEnabledFor(self, level: int) -> bool:
+        return level > logging.DEBUG and self.logger.isEnabledFor(level)
+
+
+_ws_log = _NoFrameLog(logging.getLogger(f"{__name__}.websocket"), {})
+
+
 class VsayWebSocketBackend:
     """A `TerminalBackend` over a vsay session WebSocket.
 
@@ -55,6 +67,7 @@ class VsayWebSocketBackend:
                 open_timeout=self.open_timeout,
                 max_size=_MAX_FRAME,
                 compression=None,  # keystroke-sized frames: deflate costs latency, saves nothing
+                logger=_ws_log,
             )
         except InvalidStatus as exc:
             raise TerminalClosed(
