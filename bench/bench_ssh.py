@@ -1,0 +1,216 @@
+"""Keystroke-to-echo latency over loopback SSH, through `SshBackend` (the transport the terminal
+pane uses), against both servers: the project's asyncssh `LocalSshServer` (in a process of its
+own) and OpenSSH's sshd (needs root and /usr/sbin/sshd).
+
+One character is written, and the clock stops when that character comes back. The remote side
+runs `cat` with the tty in non-canonical, no-echo mode, so each echo is a real round trip through
+the remote process (not the kernel's line-discipline echo). Median and p95 over 200 keystrokes,
+after 20 warm-up ones. Goal: under 15 ms median.
+
+The anchor, measured in the same run: a raw TCP echo round trip on loopback (asyncio client, a
+plain echo server in another process), the floor that no transport can beat on this machine.
+
+Usage: /work/venv/bin/python bench/bench_ssh.py [--keystrokes 200] [--skip-openssh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sessionboard.terminal.backend import TerminalBackend
+from sessionboard.terminal.ssh import SshBackend
+
+GOAL_MS = 15.0
+WARMUP = 20
+ALPHABET = b"abcdefghijklmnopqrstuvwxyz"
+
+_ECHO_SERVER = r"""
+import socket, sys
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0)); srv.listen(1)
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept(); conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while data := conn.recv(65536):
+    conn.sendall(data)
+"""
+
+
+@dataclass
+class Figure:
+    name: str
+    samples_ms: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def line(self, goal: bool) -> str:
+        verdict = ""
+        if goal:
+            verdict = "  goal < %.0f ms median: %s" % (GOAL_MS, "MET" if self.median < GOAL_MS else "MISSED")
+        return f"{self.name:<38} median {self.median:7.3f} ms   p95 {self.p95:7.3f} ms   (n={len(self.samples_ms)}){verdict}"
+
+
+async def tcp_anchor(keystrokes: int) -> Figure:
+    server = subprocess.Popen([sys.executable, "-c", _ECHO_SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        samples = []
+        for i in range(WARMUP + keystrokes):
+            key = ALPHABET[i % len(ALPHABET) : i % len(ALPHABET) + 1]
+            start = time.perf_counter()
+            writer.write(key)
+            got = await reader.readexactly(1)
+            elapsed = (time.perf_counter() - start) * 1000
+            assert got == key
+            if i >= WARMUP:
+                samples.append(elapsed)
+        writer.close()
+        await writer.wait_closed()
+        return Figure("anchor: raw TCP echo, loopback", samples)
+    finally:
+        server.kill()
+        server.wait()
+
+
+async def _read_until(backend: TerminalBackend, buffer: bytearray, needle: bytes, timeout: float = 10) -> None:
+    while needle not in buffer:
+        buffer += await asyncio.wait_for(backend.read(), timeout)
+
+
+async def keystroke_echo(name: str, backend: TerminalBackend, keystrokes: int) -> Figure:
+    await backend.start(80, 24)
+    try:
+        buffer = bytearray()
+        await backend.write(b"stty -icanon -echo; echo GO$((1+1)); exec cat\r")
+        await _read_until(backend, buffer, b"GO2")
+        await asyncio.sleep(0.2)  # let `cat` start before the first key
+        samples = []
+        for i in range(WARMUP + keystrokes):
+            key = ALPHABET[i % len(ALPHABET) : i % len(ALPHABET) + 1]
+            buffer.clear()
+            start = time.perf_counter()
+            await backend.write(key)
+            await _read_until(backend, buffer, key)
+            elapsed = (time.perf_counter() - start) * 1000
+            if i >= WARMUP:
+                samples.append(elapsed)
+        return Figure(name, samples)
+    finally:
+        await backend.close()
+
+
+@contextmanager
+def local_asyncssh_server() -> Iterator[dict[str, object]]:
+    """`python -m sessionboard.sim.ssh_server` in its own process, as a remote host would be."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sessionboard.sim.ssh_server"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        info = json.loads(process.stdout.readline())
+        yield info
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@contextmanager
+def openssh_server() -> Iterator[dict[str, object]]:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-sshd-"))
+    try:
+        for name in ("host_key", "client_key"):
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(workdir / name)], check=True
+            )
+        shutil.copy(workdir / "client_key.pub", workdir / "authorized_keys")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        (workdir / "sshd_config").write_text(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {workdir / 'host_key'}\n"
+            f"PidFile {workdir / 'sshd.pid'}\nAuthorizedKeysFile {workdir / 'authorized_keys'}\n"
+            "UsePAM no\nPermitRootLogin yes\nPasswordAuthentication no\nStrictModes no\n"
+            "PrintMotd no\nPrintLastLog no\nLogLevel ERROR\n"
+        )
+        Path("/run/sshd").mkdir(parents=True, exist_ok=True)
+        process = subprocess.Popen(
+            ["/usr/sbin/sshd", "-D", "-e", "-f", str(workdir / "sshd_config")], stderr=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise SystemExit("sshd did not start") from None
+                    time.sleep(0.05)
+            key_type, blob = (workdir / "host_key.pub").read_text().split()[:2]
+            yield {
+                "port": port,
+                "username": "root",
+                "client_key": str(workdir / "client_key"),
+                "known_hosts_line": f"[127.0.0.1]:{port} {key_type} {blob}",
+            }
+        finally:
+            process.terminate()
+            process.wait(10)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _backend(info: dict[str, object], known_hosts: Path) -> SshBackend:
+    known_hosts.write_text(f"{info['known_hosts_line']}\n")
+    return SshBackend(
+        "127.0.0.1", int(info["port"]), str(info["username"]), known_hosts, [str(info["client_key"])],
+        ssh_config=(), use_agent=False,
+    )
+
+
+async def main(keystrokes: int, skip_openssh: bool) -> None:
+    print(f"keystroke -> echo over loopback; {keystrokes} keystrokes after {WARMUP} warm-up; {os.cpu_count()} cores")
+    print((await tcp_anchor(keystrokes)).line(goal=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        with local_asyncssh_server() as info:
+            figure = await keystroke_echo("SshBackend -> asyncssh LocalSshServer", _backend(info, Path(tmp) / "kh1"), keystrokes)
+            print(figure.line(goal=True))
+        if skip_openssh:
+            return
+        if os.geteuid() != 0 or not os.access("/usr/sbin/sshd", os.X_OK):
+            print("OpenSSH sshd: skipped (needs root and /usr/sbin/sshd)")
+            return
+        with openssh_server() as info:
+            figure = await keystroke_echo("SshBackend -> OpenSSH sshd", _backend(info, Path(tmp) / "kh2"), keystrokes)
+            print(figure.line(goal=True))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keystrokes", type=int, default=200)
+    parser.add_argument("--skip-openssh", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main(args.keystrokes, args.skip_openssh))
