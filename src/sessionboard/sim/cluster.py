@@ -81,9 +81,12 @@ class SimCluster:
         ssh_port: int | None = None,
         port: int = 0,
         ssh_host: str = HOST,
+        churn_every: tuple[float, float] = (1.0, 3.0),
     ) -> None:
         self.seed = seed
         self.live = live
+        self.churn_every = churn_every
+        """Seconds between two churns of the live demo: drawn uniformly from this range."""
         self.ssh_port = ssh_port
         self._requested_port = port
         rng = random.Random(f"cluster:{seed}")
@@ -219,7 +222,7 @@ class SimCluster:
     async def _churn_loop(self) -> None:
         rng = random.Random(f"churn:{self.seed}")
         while True:
-            await asyncio.sleep(rng.uniform(1.0, 3.0))
+            await asyncio.sleep(rng.uniform(*self.churn_every))
             for kind, sim in self.sims.items():
                 try:
                     sim.churn(rng)

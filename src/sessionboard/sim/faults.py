@@ -28,7 +28,7 @@ HTML_PAGE = (
     "<body><h1>Your session has expired</h1><form method=\"post\" action=\"/login\">"
     "<input name=\"user\"><input type=\"password\" name=\"password\"></form></body></html>\n"
 )
-TRUNCATED_JSON = b'{"sessions": [{"id": "3f0c2a9e-1b7d-4c3e-9a61-0f', 
+TRUNCATED_JSON = b'{"sessions": [{"id": "3f0c2a9e-1b7d-4c3e-9a61-0f'
 
 
 @dataclass

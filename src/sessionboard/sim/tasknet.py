@@ -107,8 +107,8 @@ class TasknetSim(SimBase):
             vnc_password=data.word_token(rng, 10) if vnc else None,
             vnc_mode=vnc_mode,
             driver=driver,
-            created=created,
-            updated=created,
+            created=created.replace(microsecond=0),
+            updated=created.replace(microsecond=0),
         )
 
     def _random(self, rng: random.Random, created: datetime) -> BrowserSession:
@@ -129,12 +129,15 @@ class TasknetSim(SimBase):
             if rng.random() < 0.55:
                 session = self._random(rng, now)
                 # At least three minutes left, so a test run never sees a seeded lease run out.
-                session.updated = now - timedelta(minutes=rng.uniform(0.1, max(0.2, session.lease - 3)))
-                session.created = session.updated - timedelta(minutes=rng.choice((0, 0, rng.uniform(1, 40))))
+                updated = now - timedelta(minutes=rng.uniform(0.1, max(0.2, session.lease - 3)))
+                session.updated = updated.replace(microsecond=0)
+                created = session.updated - timedelta(minutes=rng.choice((0, 0, rng.uniform(1, 40))))
+                session.created = created.replace(microsecond=0)
             else:
                 session = self._random(rng, now)
-                session.created = now - timedelta(minutes=rng.uniform(70, 24 * 60))
-                session.updated = session.created + timedelta(minutes=rng.choice((0, rng.uniform(1, 30))))
+                session.created = (now - timedelta(minutes=rng.uniform(70, 24 * 60))).replace(microsecond=0)
+                updated = session.created + timedelta(minutes=rng.choice((0, rng.uniform(1, 30))))
+                session.updated = updated.replace(microsecond=0)
                 session.status = "terminated"
             plans.append((session.created, session))
         for _created, session in sorted(plans, key=lambda item: item[0]):
@@ -286,5 +289,5 @@ class TasknetSim(SimBase):
         if session.status != "running":
             return self.error_response(400, "Session is terminated; its lease cannot change", "SESSION_TERMINATED")
         session.lease = lease
-        session.updated = self.clock.now()
+        session.updated = self.clock.now().replace(microsecond=0)
         return JSONResponse({})

@@ -159,7 +159,7 @@ class VsaySim(SimBase):
             id=session_id,
             user=dict(user or rng.choice(self.users)),
             machine=dict(machine),
-            started=started,
+            started=started.replace(microsecond=0),  # what the API shows is what filters compare
             ip_address=ip_address or data.ip_address(rng),
             user_agent=user_agent or data.user_agent(rng),
             token=token or data.word_token(rng, 40),
@@ -296,8 +296,9 @@ class VsaySim(SimBase):
             )
         except KeyError:
             return self.error_response(404, f"Machine {machine_id} not found")
-        base = str(request.base_url).rstrip("/")
-        ws_base = "ws" + base[4:] if base.startswith("http") else base
+        # The mount's own prefix (`/vsay/v1` in the cluster) is in root_path, not in base_url.
+        scheme = "wss" if request.url.scheme == "https" else "ws"
+        ws_base = f"{scheme}://{request.url.netloc}{request.scope.get('root_path', '')}".rstrip("/")
         assert session.expires_at is not None
         return self._ok(
             {

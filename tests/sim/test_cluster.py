@@ -1,0 +1,204 @@
+"""The cluster over real loopback sockets: one uvicorn server, five mounts, the vsay WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tomllib
+
+import httpx
+import pytest
+import websockets
+
+from sessionboard.config import parse_config
+from sessionboard.sim.cluster import MOUNTS, SimCluster
+from sessionboard.sim.faults import Fault
+
+from tests.sim.conftest import auth_headers
+
+LIST_PATHS = {
+    "rufus": "/sessions/device/RUF-001",
+    "devices": "/api/v1/sessions",
+    "vsay": "/sessions",
+    "agents": "/api/active-sessions",
+    "tasknet": "/live/v1/sessions",
+}
+
+
+async def test_each_base_url_answers_over_real_sockets_then_stops(clock):
+    cluster = SimCluster(seed=2, sessions_per_provider=6, clock=clock)
+    await cluster.start()
+    port = cluster.port
+    try:
+        assert port > 0
+        async with httpx.AsyncClient(timeout=5) as client:
+            for kind, sim in cluster.sims.items():
+                url = cluster.base_url(kind)
+                assert url == f"http://127.0.0.1:{port}{MOUNTS[kind]}"
+                response = await client.get(url + LIST_PATHS[kind], headers=auth_headers(sim))
+                assert response.status_code == 200, kind
+                assert sim.requests[-1] == ("GET", LIST_PATHS[kind]), "logged without the mount prefix"
+            cluster.sims["agents"].fault = Fault("500")
+            assert (await client.get(cluster.base_url("agents") + LIST_PATHS["agents"])).status_code == 500
+            set_over_http = await client.post(cluster.base_url("vsay") + "/__sim__/fault", json={"mode": "html"})
+            assert set_over_http.status_code == 200 and cluster.sims["vsay"].fault.mode == "html"
+            index = (await client.get(f"http://127.0.0.1:{port}/")).json()
+            assert index == {kind: cluster.base_url(kind) for kind in MOUNTS}
+    finally:
+        await cluster.stop()
+    with pytest.raises(httpx.ConnectError):
+        async with httpx.AsyncClient(timeout=2) as client:
+            await client.get(f"http://127.0.0.1:{port}/")
+    with socket.socket() as again:  # the port is free again
+        again.bind(("127.0.0.1", port))
+
+
+async def test_default_sizes_are_believable_and_seeded(clock):
+    one, two = SimCluster(seed=4, clock=clock), SimCluster(seed=4, clock=clock)
+    sizes = {kind: len(sim.requests) for kind, sim in one.sims.items()}
+    assert sizes  # all five built
+    vsay_one, vsay_two = one.sims["vsay"], two.sims["vsay"]
+    assert list(vsay_one.sessions) == list(vsay_two.sessions)  # type: ignore[attr-defined]
+    assert 10 <= len(vsay_one.sessions) <= 25  # type: ignore[attr-defined]
+
+
+def test_provider_dicts_parse_and_config_toml_holds_no_secret(tmp_path, clock):
+    cluster = SimCluster(seed=1, sessions_per_provider=5, clock=clock, ssh_port=2222)
+    config = parse_config({"providers": cluster.provider_dicts()})
+    assert [p.name for p in config.providers] == ["timing", "lab", "ssh", "agents", "browsers"]
+    assert config.provider("ssh").ssh.port == 2222
+    assert config.provider("ssh").status == "all"
+    assert config.provider("lab").organizations == ["org-alpha", "org-beta"]
+    assert config.provider("browsers").mode == "live"
+    assert config.provider("timing").devices == cluster.sims["rufus"].device_ids  # type: ignore[attr-defined]
+
+    text = cluster.config_toml(tmp_path / "keys")
+    for sim in cluster.sims.values():
+        assert sim.api_key not in text
+    parsed = parse_config(tomllib.loads(text))
+    for provider in parsed.providers:
+        kind = provider.kind
+        assert provider.api_key.get_secret_value() == cluster.sims[kind].api_key
+    for key_file in (tmp_path / "keys").iterdir():
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_thread_mode_serves_and_stops(clock):
+    cluster = SimCluster(seed=1, sessions_per_provider=4, clock=clock)
+    cluster.start_in_thread()
+    try:
+        sim = cluster.sims["tasknet"]
+        response = httpx.get(cluster.base_url("tasknet") + "/live/v1/sessions", headers=auth_headers(sim), timeout=5)
+        assert response.status_code == 200 and len(response.json()["sessions"]) == 4
+    finally:
+        cluster.stop_thread()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(cluster.base_url("tasknet") + "/live/v1/sessions", timeout=2)
+
+
+def test_thread_mode_reports_a_busy_port(clock):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        cluster = SimCluster(seed=1, sessions_per_provider=2, clock=clock, port=taken.getsockname()[1])
+        with pytest.raises(OSError):
+            cluster.start_in_thread()
+
+
+async def test_live_cluster_changes_on_its_own(clock):
+    cluster = SimCluster(seed=1, sessions_per_provider=6, clock=clock, live=True, churn_every=(0.01, 0.02))
+    vsay = cluster.sims["vsay"]
+    before = {s.id: s.active for s in vsay.sessions.values()}  # type: ignore[attr-defined]
+    async with cluster:
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if {s.id: s.active for s in vsay.sessions.values()} != before:  # type: ignore[attr-defined]
+                break
+    assert {s.id: s.active for s in vsay.sessions.values()} != before  # type: ignore[attr-defined]
+
+
+async def test_vsay_websocket_reaches_a_real_terminal(clock):
+    async with SimCluster(seed=1, sessions_per_provider=3, clock=clock) as cluster:
+        vsay = cluster.sims["vsay"]
+        async with httpx.AsyncClient(base_url=cluster.base_url("vsay"), headers=auth_headers(vsay), timeout=5) as client:
+            machine = next(iter(vsay.machines))  # type: ignore[attr-defined]
+            created = (await client.post("/sessions", json={"machine_id": machine})).json()["data"]
+        url = created["websocket_url"]
+        assert url.startswith(f"ws://127.0.0.1:{cluster.port}/vsay/v1/sessions/")
+
+        async with websockets.connect(url) as ws:
+            await ws.send(json.dumps({"type": "auth", "token": "wrong"}))
+            refused = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert refused["type"] == "error"
+
+        async with websockets.connect(url) as ws:
+            await ws.send(json.dumps({"type": "auth", "token": created["token"]}))
+            await ws.send(json.dumps({"type": "input", "data": "echo sim-$((40+2))-ok\n"}))
+            seen = ""
+            while "sim-42-ok" not in seen:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                if message["type"] == "output":
+                    seen += message["data"]
+        assert ("WEBSOCKET", f"/sessions/{created['session_id']}/ws") in vsay.requests
+
+
+async def test_vsay_websocket_closes_1011_without_the_terminal_module(clock, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sessionboard.sim.vsay_terminal", None)
+    async with SimCluster(seed=1, sessions_per_provider=5, clock=clock) as cluster:
+        vsay = cluster.sims["vsay"]
+        active = next(s for s in vsay.sessions.values() if s.active)  # type: ignore[attr-defined]
+        async with websockets.connect(f"ws://127.0.0.1:{cluster.port}/vsay/v1/sessions/{active.id}/ws") as ws:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd.code == 1011
+
+        async with websockets.connect(f"ws://127.0.0.1:{cluster.port}/vsay/v1/sessions/sess_0/ws") as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "error"
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd.code == 4404
+
+
+def test_run_simulate_prints_a_config_and_stops_cleanly_on_sigint():
+    code = "import sys; from sessionboard.sim.cluster import run_simulate; sys.exit(run_simulate(None, 3))"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stderr is not None and proc.stdout is not None
+        banner = proc.stderr.readline()
+        assert banner.startswith("# serving on http://127.0.0.1:") and "Ctrl+C" in banner
+        port = int(banner.split("127.0.0.1:")[1].split()[0])
+        os.set_blocking(proc.stdout.fileno(), False)
+        text = proc.stdout.read()
+        config = parse_config(tomllib.loads(text))
+        timing = config.provider("timing")
+        response = httpx.get(f"{timing.base_url}/sessions/device/RUF-001", headers=timing.auth_headers(), timeout=5)
+        assert response.status_code == 200 and str(port) in timing.base_url
+        for provider in config.providers:
+            assert provider.api_key.get_secret_value() not in text
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_run_simulate_on_a_busy_port_says_so_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = f"import sys; from sessionboard.sim.cluster import run_simulate; sys.exit(run_simulate({port}, 2))"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30,
+                                stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"sessionboard simulate: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert result.stdout == ""
