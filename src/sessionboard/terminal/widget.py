@@ -1,0 +1,343 @@
+"""`TerminalView`: a Textual widget that is a terminal on any `TerminalBackend`.
+
+How it stays responsive under a flood (`cat` of a 20 MB file):
+- one reader task reads a chunk, feeds it to the emulator in slices of `FEED_SLICE` bytes and
+  yields to the event loop between slices, so a key pressed meanwhile is handled within one
+  slice's time (a few ms);
+- it reads the next chunk only when the current one is processed: the backend's own buffer is the
+  only queue, so back-pressure reaches the program (its writes block) instead of memory growing;
+- the screen is repainted from a ~60 Hz timer, only the rows the emulator marks dirty, however
+  many chunks arrived in between.
+
+Keys go to the program (see `keys.py`), with two exceptions: `ctrl+]` posts `Released` (the
+console takes focus back) and shift+pageup / shift+pagedown scroll the scrollback. The widget
+claims every key in `check_consume_key` so that app bindings (even priority ones) do not steal
+them while it has focus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Union
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from .backend import TerminalBackend, TerminalClosed
+from .emulator import Emulator
+from .keys import MouseAction, key_to_bytes, mouse_to_bytes, paste_to_bytes
+
+FEED_SLICE = 32 * 1024
+FRAME_INTERVAL = 1 / 60
+RELEASE_KEY = "ctrl+right_square_bracket"
+_Resize = tuple[int, int]
+_Outgoing = Union[bytes, _Resize]
+
+
+class TerminalView(Widget, can_focus=True):
+    """A terminal pane: shows what the backend sends, sends it what the user types."""
+
+    DEFAULT_CSS = """
+    TerminalView {
+        width: 1fr;
+        height: 1fr;
+        background: $background;
+        color: $foreground;
+        overflow: hidden;
+    }
+    """
+
+    class Released(Message):
+        """The user pressed ctrl+]: they want the keyboard back for the console."""
+
+        def __init__(self, view: TerminalView) -> None:
+            self.view = view
+            super().__init__()
+
+        @property
+        def control(self) -> TerminalView:
+            return self.view
+
+    class Ended(Message):
+        """The session ended (or failed); `reason` is what the pane shows."""
+
+        def __init__(self, view: TerminalView, reason: str) -> None:
+            self.view = view
+            self.reason = reason
+            super().__init__()
+
+        @property
+        def control(self) -> TerminalView:
+            return self.view
+
+    def __init__(
+        self,
+        backend: TerminalBackend,
+        title: str = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.backend = backend
+        self.title = title
+        self.border_title = title
+        self.emulator = Emulator(80, 24, on_reply=self._send_reply)
+        self.ended: str | None = None
+        self.frames = 0  # repaints requested, for the benchmark
+        self.bytes_fed = 0
+        self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        self._reader: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._cursor_drawn: tuple[int, int] | None = None
+        self._base: Style | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def on_mount(self) -> None:
+        self.set_interval(FRAME_INTERVAL, self._flush)
+        self._start_if_sized()
+
+    def on_resize(self, event: events.Resize) -> None:
+        cols, rows = self.size.width, self.size.height
+        if cols <= 0 or rows <= 0:
+            return
+        if (cols, rows) != (self.emulator.cols, self.emulator.rows):
+            self.emulator.resize(cols, rows)
+            if self._reader is not None:
+                self._outbox.put_nowait((cols, rows))
+        self._start_if_sized()
+        self.refresh()
+
+    def _start_if_sized(self) -> None:
+        if self._reader is not None:
+            return
+        cols, rows = self.size.width, self.size.height
+        if cols <= 0 or rows <= 0:
+            return
+        self.emulator.resize(cols, rows)
+        self._reader = asyncio.create_task(self._read_loop(cols, rows))
+
+    async def on_unmount(self) -> None:
+        await self.stop()
+
+    async def stop(self) -> None:
+        """Stop reading and writing and close the backend (idempotent)."""
+        for task in (self._reader, self._writer):
+            if task is not None and not task.done():
+                task.cancel()
+        try:
+            await self.backend.close()
+        except Exception:
+            pass
+
+    # ----------------------------------------------------------------- reading
+
+    async def _read_loop(self, cols: int, rows: int) -> None:
+        reason = "terminal closed"
+        try:
+            await self.backend.start(cols, rows)
+            if (self.emulator.cols, self.emulator.rows) != (cols, rows):
+                self._outbox.put_nowait((self.emulator.cols, self.emulator.rows))
+            self._writer = asyncio.create_task(self._write_loop())
+            feed = self.emulator.feed
+            while True:
+                data = await self.backend.read()
+                if len(data) <= FEED_SLICE:
+                    feed(data)
+                    self.bytes_fed += len(data)
+                else:
+                    for i in range(0, len(data), FEED_SLICE):
+                        feed(data[i : i + FEED_SLICE])
+                        self.bytes_fed += min(FEED_SLICE, len(data) - i)
+                        await asyncio.sleep(0)
+                await asyncio.sleep(0)
+        except TerminalClosed as closed:
+            reason = closed.reason or reason
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never a traceback in the pane, nor the exception's text
+            reason = f"terminal error ({type(exc).__name__})"
+        self._end(reason)
+
+    def _end(self, reason: str) -> None:
+        if self.ended is not None:
+            return
+        self.ended = reason
+        if self._writer is not None and not self._writer.done():
+            self._writer.cancel()
+        self.emulator.screen.view_offset = 0
+        self.emulator.feed_text(f"\x1b[0m\r\n[session ended: {reason}]")
+        self.emulator.modes.cursor_visible = False
+        self.post_message(self.Ended(self, reason))
+        self._flush()
+
+    # ----------------------------------------------------------------- writing
+
+    def _send_reply(self, data: bytes) -> None:
+        if self.ended is None:
+            self._outbox.put_nowait(data)
+
+    def send(self, data: bytes) -> None:
+        """Queue bytes for the program (keys, pastes); dropped once the session has ended."""
+        if self.ended is None and data:
+            self._outbox.put_nowait(data)
+
+    async def _write_loop(self) -> None:
+        try:
+            while True:
+                item = await self._outbox.get()
+                if isinstance(item, bytes):
+                    # Coalesce what queued up meanwhile (a fast typist, a paste) into one write.
+                    while not self._outbox.empty() and isinstance(self._outbox._queue[0], bytes):  # type: ignore[attr-defined]
+                        item += self._outbox.get_nowait()  # type: ignore[operator]
+                    await self.backend.write(item)
+                else:
+                    await self.backend.resize(*item)
+        except TerminalClosed:
+            pass  # the reader reports the end
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._end(f"terminal error ({type(exc).__name__})")
+
+    # ----------------------------------------------------------------- painting
+
+    def _flush(self) -> None:
+        """Repaint the rows that changed since the last frame (called at ~60 Hz)."""
+        emu = self.emulator
+        dirty = emu.take_dirty()
+        cursor = (emu.screen.x, emu.screen.y)
+        if cursor != self._cursor_drawn:
+            if self._cursor_drawn is not None:
+                dirty.add(self._cursor_drawn[1])
+            dirty.add(cursor[1])
+            self._cursor_drawn = cursor
+        if not dirty:
+            return
+        width = self.size.width
+        rows = sorted(y for y in dirty if y < self.size.height)
+        regions = []
+        start = prev = None
+        for y in rows:
+            if start is None:
+                start = prev = y
+            elif y == prev + 1:  # type: ignore[operator]
+                prev = y
+            else:
+                regions.append(Region(0, start, width, prev - start + 1))  # type: ignore[operator]
+                start = prev = y
+        if start is not None:
+            regions.append(Region(0, start, width, prev - start + 1))  # type: ignore[operator]
+        if regions:
+            self.frames += 1
+            self.refresh(*regions)
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if base is not self._base:
+            self._base = base
+            self.emulator.renderer.set_base(base)
+        width = self.size.width
+        if y >= self.emulator.rows:
+            return Strip.blank(width, base)
+        strip = self.emulator.render_line(y, cursor=self.has_focus and self.ended is None)
+        if strip.cell_length != width:
+            strip = strip.crop_extend(0, width, base)
+        return strip
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self._cursor_drawn = None
+        if self.emulator.modes.focus_events:
+            self.send(b"\x1b[I")
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._cursor_drawn = None
+        if self.emulator.modes.focus_events:
+            self.send(b"\x1b[O")
+
+    # ----------------------------------------------------------------- keys, paste, mouse
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Every key but ctrl+] belongs to the remote program while this pane has focus."""
+        return key != RELEASE_KEY
+
+    async def _on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        key = event.key
+        if key == RELEASE_KEY:
+            self.post_message(self.Released(self))
+            return
+        emu = self.emulator
+        page = max(emu.rows - 1, 1)
+        if key == "shift+pageup":
+            emu.scroll_view(page)
+            return
+        if key == "shift+pagedown":
+            emu.scroll_view(-page)
+            return
+        if self.ended is not None:
+            return
+        if emu.view_offset:
+            emu.scroll_view(-emu.view_offset)
+        data = key_to_bytes(key, event.character, emu.modes.app_cursor)
+        if data:
+            self.send(data)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        if self.ended is None and event.text:
+            self.send(paste_to_bytes(event.text, self.emulator.modes.bracketed_paste))
+
+    def _mouse(self, event: events.MouseEvent, action: MouseAction) -> bool:
+        modes = self.emulator.modes
+        if not modes.mouse or self.ended is not None:
+            return False
+        data = mouse_to_bytes(
+            action,
+            event.button,
+            max(event.x, 0),
+            max(event.y, 0),
+            mode=modes.mouse,
+            sgr=modes.mouse_sgr,
+            shift=event.shift,
+            alt=event.meta,
+            ctrl=event.ctrl,
+        )
+        if data:
+            self.send(data)
+        return True
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        if not self.has_focus:
+            self.focus()
+        if self._mouse(event, MouseAction.PRESS):
+            event.stop()
+
+    async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._mouse(event, MouseAction.RELEASE):
+            event.stop()
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._mouse(event, MouseAction.MOVE)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        event.prevent_default()
+        if not self._mouse(event, MouseAction.SCROLL_UP):
+            self.emulator.scroll_view(3)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        event.prevent_default()
+        if not self._mouse(event, MouseAction.SCROLL_DOWN):
+            self.emulator.scroll_view(-3)
