@@ -3,13 +3,14 @@ OpenSSH's sshd. Bytes go in through `write`, the assertions read what the remote
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
 from sessionboard.terminal.backend import TerminalBackend
-from tests.terminal.conftest import SshTarget, ready_shell
+from tests.terminal.conftest import READ_TIMEOUT, SshTarget, ready_shell
 
 
 async def test_echo_round_trip(ssh_target: SshTarget, known_hosts: Path) -> None:
@@ -100,3 +101,27 @@ async def test_shell_exit_ends_read_with_its_status(ssh_target: SshTarget, known
     finally:
         await backend.close()
         await backend.close()  # idempotent
+
+
+async def test_large_paste_arrives_whole(ssh_target: SshTarget, known_hosts: Path) -> None:
+    """200 KB in one write: more than a pty or an SSH window takes at once, so it exercises the
+    channel's flow control and the server's buffered writes into the pty."""
+    backend = ssh_target.backend(known_hosts)
+    try:
+        shell = await ready_shell(backend)
+        await shell.run("stty raw -echo; echo PASTE$((1+1)); head -c 200000 | wc -c; stty sane", b"PASTE2")
+        await backend.write(b"0123456789" * 20000)
+        await shell.expect(re.compile(rb"\b200000\b"))
+    finally:
+        await backend.close()
+
+
+async def test_close_ends_a_pending_read(ssh_target: SshTarget, known_hosts: Path) -> None:
+    """The pane closing while its reader waits: the reader gets TerminalClosed, not a hang."""
+    backend = ssh_target.backend(known_hosts)
+    shell = await ready_shell(backend)
+    reader = asyncio.ensure_future(shell.until_closed())
+    await asyncio.sleep(0)
+    await backend.close()
+    closed = await asyncio.wait_for(reader, READ_TIMEOUT)
+    assert closed.reason.startswith(("connection closed", "connection lost", "exit status"))

@@ -147,3 +147,24 @@ async def test_client_leaving_hangs_the_shell_up(ws_base: str) -> None:
         await backend.close()
     pid = int(found[4:-1])
     await wait_until_gone(pid)
+
+
+async def test_large_paste_arrives_whole(ws_base: str) -> None:
+    backend = VsayWebSocketBackend(f"{ws_base}/sess_1/ws", TOKEN)
+    try:
+        shell = await ready_shell(backend)
+        await shell.run("stty raw -echo; echo PASTE$((1+1)); head -c 200000 | wc -c; stty sane", b"PASTE2")
+        await backend.write(b"0123456789" * 20000)
+        await shell.expect(re.compile(rb"\b200000\b"))
+    finally:
+        await backend.close()
+
+
+async def test_close_ends_a_pending_read(ws_base: str) -> None:
+    backend = VsayWebSocketBackend(f"{ws_base}/sess_1/ws", TOKEN)
+    shell = await ready_shell(backend)
+    reader = asyncio.ensure_future(shell.until_closed())
+    await asyncio.sleep(0)
+    await backend.close()
+    closed = await asyncio.wait_for(reader, 10)
+    assert closed.reason == "connection closed"

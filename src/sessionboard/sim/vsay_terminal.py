@@ -132,5 +132,5 @@ async def _close(websocket: WebSocket, code: int = 1000) -> None:
         return
     try:
         await websocket.close(code=code)
-    except (RuntimeError, OSError):
-        pass
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass  # the client is already gone

@@ -192,6 +192,9 @@ class SshBackend:
                 term_size=(cols, rows),
                 encoding=None,
             )
+        except asyncio.CancelledError:
+            self._abort()  # the pane went away mid-connect: leave nothing half open
+            raise
         except TerminalClosed:
             await self.close()
             raise
@@ -254,6 +257,14 @@ class SshBackend:
                 await asyncio.wait_for(conn.wait_closed(), timeout=5)
             except (asyncio.TimeoutError, asyncssh.Error, OSError):
                 pass
+
+    def _abort(self) -> None:
+        chan, conn = self._chan, self._conn
+        self._chan = self._conn = None
+        if chan is not None:
+            chan.close()
+        if conn is not None:
+            conn.abort()
 
     # -- connecting ---------------------------------------------------------------------------
 

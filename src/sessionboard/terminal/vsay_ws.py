@@ -136,6 +136,8 @@ class VsayWebSocketBackend:
 
     async def close(self) -> None:
         ws, self._ws = self._ws, None
+        if self._ended is None and ws is not None:
+            self._ended = TerminalClosed("connection closed")
         if ws is not None:
             try:
                 await asyncio.wait_for(ws.close(), timeout=5)
