@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from sessionboard.ui.keys import ACTION_SPECS, key_label
@@ -19,7 +20,8 @@ class SessionCommands(Provider):
         entries = []
         for spec in ACTION_SPECS:
             key = key_label(keys.get(spec.id, ""))
-            entries.append((f"{spec.label}", f"{spec.help} [{key}]" if key else spec.help, spec.method))
+            help_text = f"{spec.help} · key {key}" if key else spec.help
+            entries.append((spec.label, escape(help_text), spec.method))
         return entries
 
     async def discover(self) -> Hits:

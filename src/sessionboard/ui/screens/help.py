@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         background: $background 60%;
     }
     HelpScreen > VerticalScroll {
-        width: auto;
+        width: 96;
         max-width: 95%;
         height: auto;
         max-height: 90%;
@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         padding: 1 2;
     }
     HelpScreen Static {
-        width: auto;
+        width: 1fr;
     }
     """
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
