@@ -156,7 +156,7 @@ class Provider:
         headers: dict[str, str] | None = None,
     ) -> Any:
         """Send one request; return the decoded JSON body (None when empty), or raise one clean line."""
-        what = f"{method} {path.split('?')[0]}"
+        what = f"{method} /{path.lstrip('/').split('?')[0]}"
         if params:
             params = {k: v for k, v in params.items() if v is not None}
         try:
