@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from sessionboard.config import Config
@@ -77,7 +78,7 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
             sessions.extend(s for s in result if show_all or s.active)
     ordered = sort_sessions(sessions)
     if as_json:
-        print(json.dumps([s.to_json() for s in ordered], indent=2, ensure_ascii=False))
+        print(json_array(s.to_json() for s in ordered))
     else:
         print(session_table(ordered) if ordered else "no sessions")
     return status
@@ -109,6 +110,13 @@ async def check_command(config: Config) -> int:
         else:
             print(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {len(result)} sessions")
     return status
+
+
+def json_array(objects: Iterable[dict[str, Any]]) -> str:
+    """A JSON array with one object per line: readable and greppable, and built by the C encoder
+    (`indent=` switches json to its pure-Python encoder, several times slower on 10,000 sessions)."""
+    body = ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects)
+    return f"[\n{body}\n]" if body else "[]"
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
