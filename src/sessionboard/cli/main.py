@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_simulate(args.port, args.sessions, seed=args.seed)
     if command == "demo":
-        from sessionboard.cli.demo import run_demo
+        from sessionboard.ui.demo import run_demo
 
         return run_demo()
     if command == "locate":
