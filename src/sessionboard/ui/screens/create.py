@@ -23,7 +23,7 @@ from sessionboard.model import CreateField, FieldError, parse_values
 def field_widget(spec: CreateField) -> Widget:
     widget_id = f"field-{spec.name}"
     if spec.type == "bool":
-        return Checkbox(spec.label, value=bool(spec.default), id=widget_id)
+        return Checkbox(spec.help, value=bool(spec.default), id=widget_id)
     if spec.type == "choice":
         options = [(choice, choice) for choice in spec.choices]
         if spec.default is not None and spec.default in spec.choices:
@@ -59,7 +59,7 @@ class CreateScreen(ModalScreen[dict[str, Any] | None]):
         background: $background 60%;
     }
     CreateScreen > Vertical {
-        width: 70;
+        width: 76;
         max-width: 98%;
         height: auto;
         max-height: 95%;
@@ -76,7 +76,7 @@ class CreateScreen(ModalScreen[dict[str, Any] | None]):
         layout: horizontal;
     }
     CreateScreen .field > Label {
-        width: 22;
+        width: 26;
         padding: 1 1 0 0;
         text-align: right;
     }

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from sessionboard.ui.app import SessionboardApp
 
 NARROW_WIDTH = 120
+"""Below this many columns the providers go above the table, one line each."""
+SIDE_DETAIL_WIDTH = 180
 """Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
 
 
@@ -97,7 +99,8 @@ class MainScreen(Screen[None]):
 
     @property
     def narrow(self) -> bool:
-        return self.has_class("-narrow")
+        """The detail pane is below the table, shown on `enter` (narrow and medium widths)."""
+        return self.has_class("-narrow") or self.has_class("-medium")
 
     def on_mount(self) -> None:
         self._layout_for(self.app.size.width)
@@ -115,6 +118,7 @@ class MainScreen(Screen[None]):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(NARROW_WIDTH <= width < SIDE_DETAIL_WIDTH, "-medium")
         self.panel.set_one_line(width < NARROW_WIDTH)
 
     def _tick(self) -> None:

@@ -36,9 +36,12 @@ def detail_text(session: Session | None, *, rich: Session | None = None, note: s
         text.append("stale (no heartbeat within the configured time)\n", style="yellow")
     text.append("\nraw\n", style="bold underline")
     text.append(_json(session.raw) + "\n")
-    if rich is not None and rich.raw != session.raw:
+    if rich is not None:
         text.append("\ndetails (get)\n", style="bold underline")
-        text.append(_json(rich.raw) + "\n")
+        if rich.raw == session.raw:
+            text.append("the same as raw\n", style="dim italic")
+        else:
+            text.append(_json(rich.raw) + "\n")
     if note:
         text.append("\n" + note + "\n", style="dim italic")
     return text

@@ -139,6 +139,8 @@ class SessionTable(ScrollView, can_focus=True):
         self._strips: dict[SessionKey, Strip] = {}
         self._cursor_key: SessionKey | None = None
         self._cursor = 0
+        self._cursor_chosen = False
+        """Until the user moves the cursor it stays on the first row; after, it follows its session."""
         self.filter_text = ""
         self.provider_filter: str | None = None
         self.show_all = False
@@ -337,7 +339,10 @@ class SessionTable(ScrollView, can_focus=True):
         self._order = [s.key for s in visible]
         self._index = {key: row for row, key in enumerate(self._order)}
         self.virtual_size = Size(self._row_width, len(self._order) + 1)
-        if previous_key is not None and previous_key in self._index:
+        if not self._cursor_chosen:
+            self._cursor = 0
+            self._cursor_key = self._order[0] if self._order else None
+        elif previous_key is not None and previous_key in self._index:
             self._cursor = self._index[previous_key]
         elif self._order:
             self._cursor = min(previous_row, len(self._order) - 1)
@@ -377,6 +382,7 @@ class SessionTable(ScrollView, can_focus=True):
         if not self._order:
             return
         row = max(0, min(row, len(self._order) - 1))
+        self._cursor_chosen = True
         old = self._cursor
         self._cursor = row
         key = self._order[row]
@@ -394,6 +400,14 @@ class SessionTable(ScrollView, can_focus=True):
             return False
         self.move_cursor_to(row)
         return True
+
+    def scroll_to_cursor(self) -> None:
+        if self._order:
+            self._scroll_to_row(self._cursor)
+
+    def on_resize(self) -> None:
+        """A pane opening below the table must not hide the selected row."""
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def _scroll_to_row(self, row: int) -> None:
         body = max(1, self.scrollable_content_region.height - 1)
