@@ -69,6 +69,7 @@ class MainScreen(Screen[None]):
         self.busy: dict[int, str] = {}
         self._busy_seq = 0
         self.last_result: ActionResult | None = None
+        self._title_scheduled = False
 
     @property
     def sb_app(self) -> SessionboardApp:
@@ -126,6 +127,7 @@ class MainScreen(Screen[None]):
         self.panel.refresh_prompts()
 
     def _update_title(self) -> None:
+        self._title_scheduled = False
         table = self.table
         parts = [self.sb_app.title_text, f"{table.row_count} of {table.total_count} sessions"]
         parts.append("all" if table.show_all else "active only")
@@ -161,7 +163,13 @@ class MainScreen(Screen[None]):
         status.error = snapshot.error
         status.stale = snapshot.stale
         self.panel.update_status(status)
-        self._update_title()
+        self._schedule_title()
+
+    def _schedule_title(self) -> None:
+        """Once for all the snapshots of this turn, after the table has settled its order."""
+        if not self._title_scheduled:
+            self._title_scheduled = True
+            self.call_next(self._update_title)
 
     def poll_now(self, provider: str | None = None) -> None:
         self.pollers.poll_now(provider)
@@ -169,7 +177,7 @@ class MainScreen(Screen[None]):
     # ---- table events ------------------------------------------------------------------------------------
     @on(SessionTable.OrderChanged)
     def _order_changed(self) -> None:
-        self._update_title()
+        self._schedule_title()
 
     @on(SessionTable.Highlighted)
     def _highlighted(self, event: SessionTable.Highlighted) -> None:

@@ -10,8 +10,10 @@ can have moved, and the cursor follows its session key, not its row index.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -145,7 +147,11 @@ class SessionTable(ScrollView, can_focus=True):
         self.provider_filter: str | None = None
         self.show_all = False
         self.sort_key = "provider"
-        self.sort_reverse = False
+        self._sortkeys: dict[SessionKey, Any] = {}
+        self._pending_remove: set[SessionKey] = set()
+        self._pending_insert: set[SessionKey] = set()
+        self._full = False
+        self._flush_scheduled = False
         self._row_width = sum(c.width for c in ALL_COLUMNS) + GAP * (len(ALL_COLUMNS) - 1) + 1
         self.paints = 0
         """Lines rendered so far: tests assert a poll repaints rows, benchmarks wait on it."""
@@ -153,6 +159,7 @@ class SessionTable(ScrollView, can_focus=True):
     # ---- queries -------------------------------------------------------------------------------------
     @property
     def row_count(self) -> int:
+        self._flush_order()
         return len(self._order)
 
     @property
@@ -161,24 +168,29 @@ class SessionTable(ScrollView, can_focus=True):
 
     @property
     def cursor_row(self) -> int:
+        self._flush_order()
         return self._cursor
 
     @property
     def cursor_key(self) -> SessionKey | None:
+        self._flush_order()
         return self._cursor_key
 
     @property
     def selected(self) -> Session | None:
-        return self._sessions.get(self._cursor_key) if self._cursor_key else None
+        key = self.cursor_key
+        return self._sessions.get(key) if key else None
 
     def session(self, key: SessionKey) -> Session | None:
         return self._sessions.get(key)
 
     def keys(self) -> list[SessionKey]:
         """The visible order."""
+        self._flush_order()
         return list(self._order)
 
     def row_of(self, key: SessionKey) -> int | None:
+        self._flush_order()
         return self._index.get(key)
 
     def count(self, provider: str, *, active_only: bool = True) -> int:
@@ -189,6 +201,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     def row_text(self, row: int) -> str:
         """The text of a visible row as painted (tests read it)."""
+        self._flush_order()
         key = self._order[row]
         cells = list(self._cells_of(key))
         session = self._sessions[key]
@@ -207,7 +220,8 @@ class SessionTable(ScrollView, can_focus=True):
         """Bring one provider's rows to `sessions`, touching only what differs.
 
         `changed_ids` (the poller's `Snapshot.changed`) spares comparing every session; without it
-        sessions are compared one by one.
+        sessions are compared one by one. The new order is worked out once for all the snapshots
+        that arrive together (`_flush_order`, scheduled), and only around the rows that moved.
         """
         stats = ApplyStats()
         new = {s.key: s for s in sessions}
@@ -225,7 +239,6 @@ class SessionTable(ScrollView, can_focus=True):
                 continue
             if self._sessions[key] != new[key]:
                 changed.append(key)
-        reorder = bool(added) or any(k in self._index for k in removed)
         was_stale = provider in self._stale_providers
         if stale != was_stale:
             if stale:
@@ -235,14 +248,15 @@ class SessionTable(ScrollView, can_focus=True):
             for key in old_keys & new_keys:
                 self._strips.pop(key, None)
         sorter = COLUMN_BY_KEY[self.sort_key].sort
+        moved: list[SessionKey] = []
         for key in changed:
             before = self._sessions[key]
             after = new[key]
-            if not reorder:
-                if self._visible(before) != self._visible(after, fresh=True):
-                    reorder = True
-                elif key in self._index and sorter(before) != sorter(after):
-                    reorder = True
+            old_sort = self._sortkeys.pop(key, None)
+            if self._visible(before) != self._visible(after, fresh=True) or (
+                key in self._index and (old_sort if old_sort is not None else sorter(before)) != sorter(after)
+            ):
+                moved.append(key)
             self._sessions[key] = after
             self._forget(key)
         for key in removed:
@@ -252,25 +266,27 @@ class SessionTable(ScrollView, can_focus=True):
             self._sessions[key] = new[key]
         self._by_provider[provider] = new_keys
         stats.added, stats.changed, stats.removed = len(added), len(changed), len(removed)
-        if reorder:
+        gone = [k for k in removed if k in self._index]
+        if added or gone or moved:
             stats.reordered = True
-            self._reorder()
-        else:
+            self._mark(remove=gone, insert=[*added, *moved])
+        if not self._flush_scheduled:  # a pending new order repaints everything anyway
             for key in changed:
                 row = self._index.get(key)
                 if row is not None:
                     self._refresh_row(row)
-            if stale != was_stale:
-                self.refresh()
-            if self._cursor_key in changed:
-                self.post_message(self.Highlighted(self, self._cursor_key, updated=True))
+        if stale != was_stale:
+            self.refresh()
+        if self._cursor_key in changed:
+            self.post_message(self.Highlighted(self, self._cursor_key, updated=True))
         return stats
 
     def remove_provider(self, provider: str) -> None:
-        for key in self._by_provider.pop(provider, set()):
+        keys = self._by_provider.pop(provider, set())
+        for key in keys:
             self._sessions.pop(key, None)
             self._forget(key)
-        self._reorder()
+        self._mark(remove=keys)
 
     def set_filter(self, text: str) -> None:
         if text != self.filter_text:
@@ -291,6 +307,7 @@ class SessionTable(ScrollView, can_focus=True):
         if column not in COLUMN_BY_KEY:
             raise ValueError(f"no column {column!r}")
         self.sort_key = column
+        self._sortkeys.clear()
         self._reorder()
 
     def cycle_sort(self) -> str:
@@ -301,6 +318,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     def tick(self) -> None:
         """Once a second: repaint only the visible rows that show a countdown."""
+        self._flush_order()
         if not self._order or not self.size.height:
             return
         top = int(self.scroll_offset.y)
@@ -331,33 +349,66 @@ class SessionTable(ScrollView, can_focus=True):
             return self.filter_text.casefold() in haystack
         return True
 
+    def _sort_of(self, key: SessionKey) -> Any:
+        value = self._sortkeys.get(key)
+        if value is None:
+            value = self._sortkeys[key] = COLUMN_BY_KEY[self.sort_key].sort(self._sessions[key])
+        return value
+
     def _reorder(self) -> None:
+        """Filter, sort or view changed: a whole new order, now."""
+        self._full = True
+        self._flush_order()
+
+    def _mark(self, *, remove: Iterable[SessionKey] = (), insert: Iterable[SessionKey] = ()) -> None:
+        """Rows came, went or moved: fix the order once, after every snapshot of this turn."""
+        self._pending_remove.update(remove)
+        self._pending_insert.update(insert)
+        if not self._flush_scheduled and self.is_attached:
+            self._flush_scheduled = True
+            self.call_next(self._flush_order)
+
+    def _flush_order(self) -> None:
+        self._flush_scheduled = False
+        if not (self._full or self._pending_remove or self._pending_insert):
+            return
         previous_key = self._cursor_key
         previous_row = self._cursor
-        visible = [s for s in self._sessions.values() if self._visible(s)]
-        visible.sort(key=COLUMN_BY_KEY[self.sort_key].sort, reverse=self.sort_reverse)
-        self._order = [s.key for s in visible]
-        self._index = {key: row for row, key in enumerate(self._order)}
-        self.virtual_size = Size(self._row_width, len(self._order) + 1)
+        remove, insert = self._pending_remove, self._pending_insert
+        self._pending_remove, self._pending_insert = set(), set()
+        if self._full or len(remove) + len(insert) > max(64, len(self._order) // 8):
+            order = [key for key, s in self._sessions.items() if self._visible(s)]
+            order.sort(key=self._sort_of)
+        else:
+            # Few rows moved: drop them and put each back where it sorts (bisect), no full sort.
+            drop = remove | insert
+            order = [key for key in self._order if key not in drop] if drop else self._order
+            for key in insert:
+                session = self._sessions.get(key)
+                if session is not None and self._visible(session):
+                    bisect.insort(order, key, key=self._sort_of)
+        self._full = False
+        self._order = order
+        self._index = {key: row for row, key in enumerate(order)}
+        self.virtual_size = Size(self._row_width, len(order) + 1)
         if not self._cursor_chosen:
             self._cursor = 0
-            self._cursor_key = self._order[0] if self._order else None
+            self._cursor_key = order[0] if order else None
         elif previous_key is not None and previous_key in self._index:
             self._cursor = self._index[previous_key]
-        elif self._order:
-            self._cursor = min(previous_row, len(self._order) - 1)
-            self._cursor_key = self._order[self._cursor]
+        elif order:
+            self._cursor = min(previous_row, len(order) - 1)
+            self._cursor_key = order[self._cursor]
         else:
             self._cursor = 0
             self._cursor_key = None
-        if self._order and self._cursor_key is None:
-            self._cursor_key = self._order[self._cursor]
         self.refresh()
         self.post_message(self.OrderChanged())
         if self._cursor_key != previous_key:
             self.post_message(self.Highlighted(self, self._cursor_key))
 
     def _forget(self, key: SessionKey) -> None:
+        self._sortkeys.pop(key, None)
         self._cells.pop(key, None)
         self._search.pop(key, None)
         self._strips.pop(key, None)
@@ -379,6 +430,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     # ---- the cursor -------------------------------------------------------------------------------------
     def move_cursor_to(self, row: int) -> None:
+        self._flush_order()
         if not self._order:
             return
         row = max(0, min(row, len(self._order) - 1))
@@ -395,6 +447,7 @@ class SessionTable(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, key))
 
     def select_key(self, key: SessionKey) -> bool:
+        self._flush_order()
         row = self._index.get(key)
         if row is None:
             return False
@@ -441,7 +494,10 @@ class SessionTable(ScrollView, can_focus=True):
 
     # ---- painting ---------------------------------------------------------------------------------------
     def _refresh_row(self, row: int) -> None:
-        self.refresh_line(row + 1)
+        """Repaint one row, only if it is on screen: off-screen rows paint when scrolled to."""
+        top = int(self.scroll_offset.y)
+        if top <= row < top + self.size.height:
+            self.refresh_line(row + 1)
 
     def _row_strip(self, key: SessionKey) -> Strip:
         """The row without its countdown, cached until the session or the styles change."""
@@ -475,12 +531,13 @@ class SessionTable(ScrollView, can_focus=True):
         for column in ALL_COLUMNS:
             label = column.label
             if column.key == self.sort_key:
-                label += " ▼" if not self.sort_reverse else " ▲"
+                label += " ▼"
             labels.append(_fit(label, column.width))
         return Strip([Segment(" " + gap.join(labels), self.get_component_rich_style("session-table--header"))])
 
     def render_line(self, y: int) -> Strip:
         self.paints += 1
+        self._flush_order()
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_offset.x)
         base = self.rich_style
