@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from .render import StripRenderer
 from .screen import SCROLLBACK_LINES, Screen
+from .sgr import SgrDelta, apply_delta, sgr_delta
 
 # One alternative per token kind; `lastgroup` names the kind. Printable text excludes C0, DEL
 # and C1 (U+0080..U+009F, which we ignore as 8-bit controls).
@@ -30,6 +31,7 @@ _TOKEN = re.compile(
     r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)(?P<textnl>\r\n)?"
     r"|(?P<crlf>\r\n)"
     r"|(?P<sgr>(?:\x1b\[[0-9;:]*m)+)(?P<sgrtext>[^\x00-\x1f\x7f-\x9f]*)"
+    r"|\x1b\[(?P<cup_r>[0-9]*)(?:;(?P<cup_c>[0-9]*))?H"
     r"|\x1b\[(?P<csi_p>[0-?]*)(?P<csi_i>[ -/]*)(?P<csi>[@-~])"
     r"|\x1b\](?P<osc>[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
     r"|(?P<str>\x1b[P^_X][^\x1b\x07\x9c]*(?:\x1b\\|\x07|\x9c))"
@@ -76,6 +78,8 @@ class Emulator:
         # (attribute id, SGR parameter text) -> resulting attribute id: programs repeat the same
         # few SGR sequences endlessly, so most are a dict hit instead of a parse.
         self._sgr_cache: dict[tuple[int, str], int] = {}
+        # SGR sequence text -> its effect on any attribute (see sgr.sgr_delta).
+        self._delta_cache: dict[str, SgrDelta] = {}
         s = self.screen
         self._ctl: dict[str, Callable[[], None]] = {
             "\r": s.carriage_return,
@@ -174,19 +178,20 @@ class Emulator:
             elif kind == "text":
                 draw(m.group(1))
             elif kind == "sgr" or kind == "sgrtext":
-                key = (s.attr, m.group(4))
+                seq = m.group(4)
+                key = (s.attr, seq)
                 aid = sgr_cache.get(key)
                 if aid is None:
-                    for params in _SGR_PARAMS.findall(key[1]):
-                        s.select_graphic_rendition(params)
-                    if len(sgr_cache) < 4096:
-                        sgr_cache[key] = s.attr
-                else:
-                    s.attr = aid
+                    aid = self._sgr_miss(key)
+                s.attr = aid
                 if kind == "sgrtext":
                     tail = m.group(5)
                     if tail:
                         draw(tail)
+            elif kind == "cup_r" or kind == "cup_c":
+                row = m.group(6)
+                col = m.group(7)
+                s.cursor_position(int(row) if row else 1, int(col) if col else 1)
             elif kind == "crlf":
                 crlf()
             elif kind == "ctl":
@@ -200,6 +205,22 @@ class Emulator:
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
             # "str" (DCS, APC, PM, SOS) is consumed and ignored
+
+    def _sgr_miss(self, key: tuple[int, str]) -> int:
+        """Resolve one run of SGR sequences for the current attribute, filling both caches."""
+        aid, seq = key
+        delta = self._delta_cache.get(seq)
+        if delta is None:
+            # Consecutive SGRs act like one SGR with the parameters joined (empty means 0).
+            params = ";".join(p or "0" for p in _SGR_PARAMS.findall(seq))
+            delta = sgr_delta(params)
+            if len(self._delta_cache) < 4096:
+                self._delta_cache[seq] = delta
+        table = self.screen.table
+        new = table.intern(apply_delta(table[aid], delta))
+        if len(self._sgr_cache) < 65536:
+            self._sgr_cache[key] = new
+        return new
 
     def _reply(self, data: bytes) -> None:
         if self.on_reply is not None:

@@ -7,6 +7,9 @@ one attribute (most rows) is one segment made by a single `str.join`.
 
 from __future__ import annotations
 
+from itertools import compress, islice
+from operator import ne
+
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -121,13 +124,12 @@ class StripRenderer:
             if cend < cols:
                 self._runs(chars, attrs, cend, cols, append)
             return Strip(segments, cols)
-        for i in range(1, cols):
-            a = attrs[i]
-            if a != current:
-                append(Segment("".join(chars[start:i]), style(current)))
-                start = i
-                current = a
-        append(Segment("".join(chars[start:cols]), style(current)))
+        # Run boundaries found in C (map/compress), not by a Python loop over every cell.
+        start = 0
+        for i in compress(range(1, cols), map(ne, attrs, islice(attrs, 1, None))):
+            append(Segment("".join(chars[start:i]), style(attrs[start])))
+            start = i
+        append(Segment("".join(chars[start:cols]), style(attrs[start])))
         return Strip(segments, cols)
 
     def _runs(self, chars: list[str], attrs: list[int], start: int, end: int, append) -> None:
@@ -137,10 +139,7 @@ class StripRenderer:
             append(Segment("".join(chars[start:end]), style(current)))
             return
         run = start
-        for i in range(start + 1, end):
-            a = attrs[i]
-            if a != current:
-                append(Segment("".join(chars[run:i]), style(current)))
-                run = i
-                current = a
-        append(Segment("".join(chars[run:end]), style(current)))
+        for i in compress(range(start + 1, end), map(ne, islice(attrs, start, end), islice(attrs, start + 1, end))):
+            append(Segment("".join(chars[run:i]), style(attrs[run])))
+            run = i
+        append(Segment("".join(chars[run:end]), style(attrs[run])))

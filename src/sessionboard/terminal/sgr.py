@@ -62,11 +62,51 @@ def _colour_from_colon(sub: list[str]) -> int | None:
     return None
 
 
+KEEP = -2  # "this field is not changed by the sequence"
+
+SgrDelta = tuple[bool, int, int, int, int, int]
+"""(reset first, fg or KEEP, bg or KEEP, flags to set, flags to clear, underline style or KEEP)."""
+
+
 def apply_sgr(attr: Attr, params: str) -> Attr:
     """The attribute after `CSI params m`, starting from `attr`."""
-    if not params or params == "0":
-        return DEFAULT_ATTR
-    fg, bg, flags, ul = attr
+    return apply_delta(attr, sgr_delta(params))
+
+
+def apply_delta(attr: Attr, delta: SgrDelta) -> Attr:
+    reset, dfg, dbg, setm, clearm, dul = delta
+    fg, bg, flags, ul = DEFAULT_ATTR if reset else attr
+    return (
+        fg if dfg == KEEP else dfg,
+        bg if dbg == KEEP else dbg,
+        (flags & ~clearm) | setm,
+        ul if dul == KEEP else dul,
+    )
+
+
+def sgr_delta(params: str) -> SgrDelta:
+    """What `CSI params m` does, independent of the attribute it applies to.
+
+    SGR parameters act in order, so the delta is a fold: the last reset wins over everything
+    before it, the last colour wins, and each flag bit ends up set, cleared or untouched. Deltas
+    depend only on the parameter text, so the parser caches them per sequence.
+    """
+    reset = False
+    fg = bg = ul = KEEP
+    setm = clearm = 0
+
+    def on(bits: int) -> None:
+        nonlocal setm, clearm
+        setm |= bits
+        clearm &= ~bits
+
+    def off(bits: int) -> None:
+        nonlocal setm, clearm
+        clearm |= bits
+        setm &= ~bits
+
+    if not params:
+        return (True, KEEP, KEEP, 0, 0, KEEP)
     groups = params.split(";")
     i = 0
     n = len(groups)
@@ -86,26 +126,28 @@ def apply_sgr(attr: Attr, params: str) -> Attr:
             elif code == 4:
                 style = _int(sub[1]) if len(sub) > 1 else UL_SINGLE
                 if style == UL_NONE:
-                    flags &= ~UNDERLINE
+                    off(UNDERLINE)
                     ul = UL_NONE
                 elif style <= 5:
-                    flags |= UNDERLINE
+                    on(UNDERLINE)
                     ul = style
             continue
         code = _int(group)
         if code == 0:
-            fg, bg, flags, ul = DEFAULT_ATTR
+            reset = True
+            fg = bg = ul = KEEP
+            setm = clearm = 0
         elif code in _SET:
-            flags |= _SET[code]
+            on(_SET[code])
         elif code in _CLEAR:
-            flags &= ~_CLEAR[code]
+            off(_CLEAR[code])
             if code == 24:
                 ul = UL_NONE
         elif code == 4:
-            flags |= UNDERLINE
+            on(UNDERLINE)
             ul = UL_SINGLE
         elif code == 21:
-            flags |= UNDERLINE
+            on(UNDERLINE)
             ul = UL_DOUBLE
         elif 30 <= code <= 37:
             fg = code - 30
@@ -135,6 +177,5 @@ def apply_sgr(attr: Attr, params: str) -> Attr:
                     fg = colour
                 elif code == 48:
                     bg = colour
-        elif code == 59:
-            pass  # underline colour reset: underline colour is not rendered
-    return (fg, bg, flags, ul)
+        # 59 (underline colour reset) and unknown codes: nothing rendered, nothing to do
+    return (reset, fg, bg, setm, clearm, ul)
