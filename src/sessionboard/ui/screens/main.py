@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, Static
 
 from sessionboard.config import Config
 from sessionboard.model import Capability, Session, SessionKey
@@ -31,7 +31,7 @@ from sessionboard.ui.screens.create import CreateScreen
 from sessionboard.ui.screens.extend import MinutesScreen
 from sessionboard.ui.screens.help import HelpScreen
 from sessionboard.ui.widgets.detail import DetailPane
-from sessionboard.ui.widgets.providers import ALL_ID, ProviderPanel, ProviderStatus
+from sessionboard.ui.widgets.providers import ProviderPanel, ProviderStatus
 from sessionboard.ui.widgets.sessions import SessionTable
 from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
         self._busy_seq = 0
         self.last_result: ActionResult | None = None
         self._title_scheduled = False
+        self._title_text = ""
 
     @property
     def sb_app(self) -> SessionboardApp:
@@ -138,7 +139,10 @@ class MainScreen(Screen[None]):
             parts.append(f"filter: {table.filter_text!r}")
         if self.busy:
             parts.append("working: " + ", ".join(self.busy.values()) + "…")
-        self.query_one("#title", Static).update("  ·  ".join(parts))
+        title = "  ·  ".join(parts)
+        if title != self._title_text:  # an unchanged title must not cost a repaint
+            self._title_text = title
+            self.query_one("#title", Static).update(title)
         self.panel.set_total(table.row_count)
 
     # ---- polling -----------------------------------------------------------------------------------------
@@ -215,9 +219,9 @@ class MainScreen(Screen[None]):
             session = self.table.session(message.key)
             self.detail.show(session, rich=message.session, note=message.note)
 
-    @on(OptionList.OptionSelected, "#providers")
-    def _provider_chosen(self, event: OptionList.OptionSelected) -> None:
-        name = None if event.option.id == ALL_ID else event.option.id
+    @on(ProviderPanel.Chosen)
+    def _provider_chosen(self, event: ProviderPanel.Chosen) -> None:
+        name = event.name
         self.table.set_provider_filter(name)
         self.panel.choose(name)
         self._update_title()

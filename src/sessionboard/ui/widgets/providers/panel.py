@@ -1,15 +1,27 @@
 """One row per provider: kind, session count, last poll age, latency, and its error when the last
-poll failed. Choosing a row filters the table to that provider; "all" goes back."""
+poll failed. Choosing a row filters the table to that provider; "all" goes back.
+
+Drawn on the line API rather than an `OptionList`: the ages change every second, and replacing an
+OptionList's prompts re-wraps and re-lays out the whole list each time (a measurable share of the
+idle CPU). Here a second's tick rebuilds a few short lines and repaints only if their text changed.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
-from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 
 from sessionboard.ui.clock import Now, system_now
+from sessionboard.ui.widgets.sessions.table import overlay
 
 ALL_ID = "__all__"
 
@@ -37,88 +49,194 @@ def age_text(seconds: float) -> str:
     return f"{seconds // 3600}h ago"
 
 
-class ProviderPanel(OptionList):
-    """An OptionList so keyboard, mouse and selection come for free; prompts are replaced in place."""
+Piece = tuple[str, str]
+"""(text, component class or "" for plain)."""
 
+
+class ProviderPanel(Widget, can_focus=True):
     DEFAULT_CSS = """
     ProviderPanel {
         height: auto;
-        max-height: 50%;
         border: round $panel;
         border-title-color: $text-accent;
         background: $surface;
-        padding: 0;
+        color: $foreground;
     }
     ProviderPanel:focus {
         border: round $primary;
     }
+    ProviderPanel > .provider-panel--name { text-style: bold; }
+    ProviderPanel > .provider-panel--dim { color: $text-muted; }
+    ProviderPanel > .provider-panel--ok { color: $text-success; }
+    ProviderPanel > .provider-panel--error { color: $text-error; }
+    ProviderPanel > .provider-panel--highlight { background: $block-cursor-blurred-background; }
+    ProviderPanel:focus > .provider-panel--highlight {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     """
+    COMPONENT_CLASSES = {
+        "provider-panel--name",
+        "provider-panel--dim",
+        "provider-panel--ok",
+        "provider-panel--error",
+        "provider-panel--highlight",
+    }
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("enter,space", "choose_highlighted", "Choose", show=False),
+    ]
+
+    class Chosen(Message):
+        """A provider (or None for all) was chosen: the screen filters the table to it."""
+
+        def __init__(self, panel: ProviderPanel, name: str | None) -> None:
+            super().__init__()
+            self.panel = panel
+            self.name = name
+
+        @property
+        def control(self) -> ProviderPanel:
+            return self.panel
 
     def __init__(self, statuses: list[ProviderStatus], *, now: Now = system_now, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.now = now
         self.statuses = {s.name: s for s in statuses}
         self.chosen: str | None = None
         self.one_line = False
         self.total = 0
-        super().__init__(*self._options(), id=id)
+        self.highlighted = 0
+        """Index into `option_ids()`: 0 is "all providers"."""
+        self._lines: list[tuple[int, list[Piece]]] = []
+        self._strips: dict[int, Strip] = {}
         self.border_title = "providers"
+        self._rebuild()
 
-    def _options(self) -> list[Option]:
-        options = [Option(self._all_prompt(), id=ALL_ID)]
-        options.extend(Option(self._prompt(s), id=s.name) for s in self.statuses.values())
-        return options
+    # ---- what it shows -------------------------------------------------------------------------------
+    def option_ids(self) -> list[str]:
+        return [ALL_ID, *self.statuses]
 
-    def _all_prompt(self) -> Text:
-        mark = "▶ " if self.chosen is None else "  "
-        text = Text(mark + "all providers", style="bold")
-        text.append(f" · {self.total} shown", style="dim")
-        return text
+    def get_option_index(self, option_id: str) -> int:
+        return self.option_ids().index(option_id)
 
-    def _prompt(self, status: ProviderStatus) -> Text:
+    def _option_lines(self, status: ProviderStatus, width: int) -> list[list[Piece]]:
         mark = "▶ " if self.chosen == status.name else "  "
         if status.error:
-            dot, dot_style = "✖", "bold red"
+            dot = ("✖ ", "provider-panel--error")
         elif status.received_at is None:
-            dot, dot_style = "…", "dim"
+            dot = ("… ", "provider-panel--dim")
         else:
-            dot, dot_style = "●", "green"
-        text = Text(mark)
-        text.append(dot + " ", style=dot_style)
-        text.append(status.name, style="bold")
-        text.append(f" {status.kind} · {status.count}", style="dim")
+            dot = ("● ", "provider-panel--ok")
+        first: list[Piece] = [(mark, ""), dot, (status.name, "provider-panel--name"),
+                              (f" {status.kind} · {status.count}", "provider-panel--dim")]
         facts = []
         if status.received_at is not None:
             facts.append(age_text(self.now() - status.received_at))
         if status.latency is not None:
             facts.append(f"{status.latency * 1000:.0f} ms")
+        lines = [first]
         if facts:
-            text.append(("\n    " if not self.one_line else " · ") + " · ".join(facts), style="dim")
+            if self.one_line:
+                first.append((" · " + " · ".join(facts), "provider-panel--dim"))
+            else:
+                lines.append([("    " + " · ".join(facts), "provider-panel--dim")])
         if status.error:
-            text.append("\n    ")
-            text.append(("stale · " if status.stale else "") + status.error, style="red")
-        return text
+            message = ("stale · " if status.stale else "") + status.error
+            if self.one_line:
+                first.append(("  " + message, "provider-panel--error"))
+            else:
+                for part in textwrap.wrap(message, max(10, width - 4))[:3]:
+                    lines.append([("    " + part, "provider-panel--error")])
+        return lines
+
+    def _rebuild(self) -> None:
+        """Recompute the lines; repaint only when their text changed (ages tick every second)."""
+        width = self.content_region.width if self.is_mounted and self.content_region.width else 34
+        lines: list[tuple[int, list[Piece]]] = []
+        mark = "▶ " if self.chosen is None else "  "
+        lines.append((0, [(mark + "all providers", "provider-panel--name"), (f" · {self.total} shown", "provider-panel--dim")]))
+        for index, status in enumerate(self.statuses.values(), start=1):
+            lines.extend((index, pieces) for pieces in self._option_lines(status, width))
+        if lines != self._lines:
+            height_changed = len(lines) != len(self._lines)
+            self._lines = lines
+            self._strips.clear()
+            if self.is_mounted:
+                self.refresh(layout=height_changed)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        option, pieces = self._lines[y]
+        highlighted = option == self.highlighted
+        key = y * 2 + highlighted
+        strip = self._strips.get(key)
+        if strip is None:
+            segments = [
+                Segment(text, self.get_component_rich_style(cls) if cls else Style()) for text, cls in pieces
+            ]
+            strip = Strip(segments).crop_extend(0, width, None)
+            if highlighted:
+                strip = overlay(strip, self.get_component_rich_style("provider-panel--highlight"))
+            strip = strip.apply_style(self.rich_style)
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._rebuild()
+
+    # ---- updates -------------------------------------------------------------------------------------
+    def update_status(self, status: ProviderStatus) -> None:
+        self.statuses[status.name] = status
+        self._rebuild()
+
+    def set_total(self, total: int) -> None:
+        if total != self.total:
+            self.total = total
+            self._rebuild()
+
+    def choose(self, name: str | None) -> None:
+        self.chosen = name
+        self._rebuild()
 
     def set_one_line(self, one_line: bool) -> None:
         """One line per provider on a narrow screen, two on a wide one."""
         if one_line != self.one_line:
             self.one_line = one_line
-            self.refresh_prompts()
-
-    def update_status(self, status: ProviderStatus) -> None:
-        self.statuses[status.name] = status
-        self.replace_option_prompt(status.name, self._prompt(status))
-
-    def set_total(self, total: int) -> None:
-        if total != self.total:
-            self.total = total
-            self.replace_option_prompt(ALL_ID, self._all_prompt())
-
-    def choose(self, name: str | None) -> None:
-        self.chosen = name
-        self.refresh_prompts()
+            self._rebuild()
 
     def refresh_prompts(self) -> None:
         """Once a second, for the poll ages."""
-        self.replace_option_prompt(ALL_ID, self._all_prompt())
-        for status in self.statuses.values():
-            self.replace_option_prompt(status.name, self._prompt(status))
+        self._rebuild()
+
+    # ---- keys and mouse ------------------------------------------------------------------------------
+    def action_move(self, step: int) -> None:
+        self.highlighted = (self.highlighted + step) % len(self.option_ids())
+        self._strips.clear()
+        self.refresh()
+
+    def action_choose_highlighted(self) -> None:
+        option = self.option_ids()[self.highlighted]
+        self.post_message(self.Chosen(self, None if option == ALL_ID else option))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        y = offset.y
+        if 0 <= y < len(self._lines):
+            self.highlighted = self._lines[y][0]
+            self._strips.clear()
+            self.refresh()
+            self.action_choose_highlighted()

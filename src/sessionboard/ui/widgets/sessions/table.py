@@ -49,6 +49,15 @@ class ApplyStats:
     reordered: bool = False
 
 
+def overlay(strip: Strip, style: Style) -> Strip:
+    """`style` over every segment (where `Strip.apply_style` puts it under): a cursor's background
+    must win over a row's own colours."""
+    return Strip(
+        [Segment(text, (seg_style + style) if seg_style else style, control) for text, seg_style, control in strip],
+        strip.cell_length,
+    )
+
+
 def _fit(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
@@ -558,5 +567,5 @@ class SessionTable(ScrollView, can_focus=True):
         strip = Strip.join([self._row_strip(key), Strip([self._countdown_segment(session)])])
         strip = strip.extend_cell_length(scroll_x + width).crop(scroll_x, scroll_x + width)
         if row == self._cursor:
-            strip = strip.apply_style(self.get_component_rich_style("session-table--cursor"))
+            strip = overlay(strip, self.get_component_rich_style("session-table--cursor"))
         return strip.apply_style(base)
