@@ -59,13 +59,21 @@ async def test_each_base_url_answers_over_real_sockets_then_stops(clock):
         again.bind(("127.0.0.1", port))
 
 
-async def test_default_sizes_are_believable_and_seeded(clock):
+def test_default_sizes_are_believable_and_seeded(clock):
+    def sizes(cluster: SimCluster) -> dict[str, int]:
+        sims = cluster.sims
+        return {
+            "rufus": len(sims["rufus"].sessions),  # type: ignore[attr-defined]
+            "devices": len(sims["devices"].orgs["org-alpha"].sessions),  # type: ignore[attr-defined]
+            "vsay": len(sims["vsay"].sessions),  # type: ignore[attr-defined]
+            "agents": len(sims["agents"].sessions),  # type: ignore[attr-defined]
+            "tasknet": len(sims["tasknet"].modes["live"]),  # type: ignore[attr-defined]
+        }
+
     one, two = SimCluster(seed=4, clock=clock), SimCluster(seed=4, clock=clock)
-    sizes = {kind: len(sim.requests) for kind, sim in one.sims.items()}
-    assert sizes  # all five built
-    vsay_one, vsay_two = one.sims["vsay"], two.sims["vsay"]
-    assert list(vsay_one.sessions) == list(vsay_two.sessions)  # type: ignore[attr-defined]
-    assert 10 <= len(vsay_one.sessions) <= 25  # type: ignore[attr-defined]
+    assert all(10 <= count <= 25 for count in sizes(one).values())
+    assert list(one.sims["vsay"].sessions) == list(two.sims["vsay"].sessions)  # type: ignore[attr-defined]
+    assert sizes(SimCluster(seed=1, sessions_per_provider=7, clock=clock)) == dict.fromkeys(MOUNTS, 7)
 
 
 def test_provider_dicts_parse_and_config_toml_holds_no_secret(tmp_path, clock):

@@ -4,6 +4,7 @@ by hand (lease expiry, stale heartbeats, growing passings) instead of sleeping."
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 
@@ -40,8 +41,12 @@ class FixedClock:
         self._at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+@lru_cache(maxsize=1 << 16)
 def iso(moment: datetime, millis: bool = False) -> str:
-    """RFC 3339 in UTC with a `Z`, the form the API references show."""
+    """RFC 3339 in UTC with a `Z`, the form the API references show.
+
+    Cached: a list of thousands of sessions formats the same instants at every poll, and strftime
+    was most of a list's cost."""
     moment = moment.astimezone(UTC)
     if millis:
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

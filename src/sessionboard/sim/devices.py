@@ -121,7 +121,8 @@ class DevicesSim(SimBase):
         `before` cursor stays exact even on a frozen clock)."""
         rng = rng or self.rng
         org = self.orgs[org_id or self.default_org]
-        created = self.clock.now()
+        now = self.clock.now()
+        created = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what createdAt shows
         if org.created and created <= org.created[-1]:
             created = org.created[-1] + timedelta(milliseconds=1)
         busy = {s["device"]["id"] for s in org.active()}

@@ -53,6 +53,7 @@ class VsaySession:
     created_by_api: bool = field(default=False)
     terminal_size: tuple[int, int] = (80, 24)
     """(cols, rows) asked for at create: the size the WebSocket terminal starts with."""
+    _ended_summary: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def active(self) -> bool:
@@ -90,7 +91,10 @@ class VsaySession:
         return entries[-LOG_LIMIT:]
 
     def summary(self, now: datetime) -> dict[str, Any]:
-        return {
+        """Shared, do not mutate: an ended session's summary never changes, so it is built once."""
+        if self.ended is not None and self._ended_summary is not None:
+            return self._ended_summary
+        summary = {
             "id": self.id,
             "user": {"id": self.user["id"], "name": self.user["name"]},
             "machine": {"id": self.machine["id"], "name": self.machine["name"]},
@@ -99,9 +103,12 @@ class VsaySession:
             "last_activity": iso(self.last_activity(now)),
             "ip_address": self.ip_address,
         }
+        if self.ended is not None:
+            self._ended_summary = summary
+        return summary
 
     def detail(self, now: datetime) -> dict[str, Any]:
-        result = self.summary(now)
+        result = dict(self.summary(now))
         result["user"] = dict(self.user)
         result["machine"] = dict(self.machine)
         result["user_agent"] = self.user_agent
