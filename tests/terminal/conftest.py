@@ -67,18 +67,19 @@ class Transcript:
     backend: TerminalBackend
     data: bytearray = field(default_factory=bytearray)
     closed: TerminalClosed | None = None
+    mark: int = 0  # where the previous match ended; the next search starts there
 
     async def expect(self, pattern: bytes | re.Pattern[bytes], timeout: float = READ_TIMEOUT) -> bytes:
         """Read until `pattern` occurs after the point of the previous match; return that match.
         Fails with the tail of the output (not a bare timeout) when it never comes."""
-        start = getattr(self, "_mark", 0)
+        start = self.mark
         regex = pattern if isinstance(pattern, re.Pattern) else re.compile(re.escape(pattern))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             found = regex.search(self.data, start)
             if found:
-                self._mark = found.end()
+                self.mark = found.end()
                 return found.group(0)
             if self.closed is not None:
                 pytest.fail(f"closed ({self.closed.reason}) before {regex.pattern!r}; got {self.tail()!r}")

@@ -57,7 +57,9 @@ async def test_ctrl_c_interrupts_a_running_command(ssh_target: SshTarget, known_
     backend = ssh_target.backend(known_hosts)
     try:
         shell = await ready_shell(backend)
-        await shell.run("echo SLEEPING$((3+4)); sleep 600; echo NOT$((1+1))REACHED", b"SLEEPING7")
+        # The marker is printed by the job itself, once it owns the terminal: a ctrl-c sent
+        # earlier could reach the shell between its fork and the job taking the foreground.
+        await shell.run("bash -c 'echo SLEEPING$((3+4)); exec sleep 600'; echo NOT$((1+1))REACHED", b"SLEEPING7")
         await backend.write(b"\x03")
         # Only an interrupted sleep lets the next command run within the read timeout.
         await shell.run("echo AFTER$((5+5))", b"AFTER10")
