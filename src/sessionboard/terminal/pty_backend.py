@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from .backend import TerminalClosed
 
 _READ_SIZE = 65536
+_MAX_QUEUED = 4  # chunks read ahead before reading pauses
 
 
 class LocalPtyBackend:
@@ -32,7 +33,7 @@ class LocalPtyBackend:
         self.cwd = cwd
         self.pid: int | None = None
         self._fd: int | None = None
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=4)
+        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reading = False
         self._eof = False
@@ -63,19 +64,31 @@ class LocalPtyBackend:
 
     def _on_readable(self) -> None:
         assert self._fd is not None
-        try:
-            data = os.read(self._fd, _READ_SIZE)
-        except BlockingIOError:
-            return
-        except OSError:  # EIO: the child closed its side
-            data = b""
-        if not data:
+        # A pty hands out at most ~4 KB per read; gather what is already there into one chunk so
+        # the consumer pays its per-chunk costs once per 64 KB, not once per 4 KB.
+        chunks: list[bytes] = []
+        size = 0
+        eof = False
+        while size < _READ_SIZE:
+            try:
+                part = os.read(self._fd, _READ_SIZE - size)
+            except BlockingIOError:
+                break
+            except OSError:  # EIO: the child closed its side
+                eof = True
+                break
+            if not part:
+                eof = True
+                break
+            chunks.append(part)
+            size += len(part)
+        if chunks:
+            self._queue.put_nowait(b"".join(chunks))
+        if eof:
             self._stop_reading()
             self._eof = True
             self._queue.put_nowait(None)
-            return
-        self._queue.put_nowait(data)
-        if self._queue.full():
+        elif self._queue.qsize() >= _MAX_QUEUED:
             # Back-pressure: stop reading the pty until the consumer catches up; the program
             # then blocks in write() instead of us buffering without bound.
             self._stop_reading()
@@ -171,4 +184,4 @@ class LocalPtyBackend:
                     pass
             self._status = "closed"
         if self._queue.empty():
-            self._queue.put_nowait(None)
+            self._queue.put_nowait(None)  # a pending read() ends

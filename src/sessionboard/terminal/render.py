@@ -98,8 +98,8 @@ class StripRenderer:
         chars = row.chars
         attrs = row.attrs
         if len(chars) != cols:  # a scrollback row from before a resize
-            chars = (chars + [" "] * cols)[:cols]
-            attrs = (attrs + [0] * cols)[:cols]
+            chars = ([*chars] + [" "] * cols)[:cols]
+            attrs = ([*attrs] + [0] * cols)[:cols]
         cx = -1
         if cursor and y == screen.y and not screen.view_offset and screen.modes.cursor_visible:
             cx = screen.x

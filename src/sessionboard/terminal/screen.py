@@ -40,6 +40,13 @@ class Row:
         self.attrs: list[int] = [aid] * cols
         self.wrapped = False
 
+    def archived(self) -> Row:
+        """Freeze for the scrollback: tuples of atoms are untracked by the garbage collector, so
+        10,000 scrollback rows cost a full GC pass almost nothing (lists would stall the UI)."""
+        self.chars = tuple(self.chars)  # type: ignore[assignment]
+        self.attrs = tuple(self.attrs)  # type: ignore[assignment]
+        return self
+
     @property
     def text(self) -> str:
         return "".join(self.chars)
@@ -337,7 +344,7 @@ class Screen:
             if self.top == 0 and self.bottom == self.rows - 1 and not self.alt_active:
                 # Full-screen scroll on the main screen: the top row goes to the scrollback.
                 lines = self.lines
-                self.scrollback.append(lines.pop(0))
+                self.scrollback.append(lines.pop(0).archived())
                 lines.append(Row(self.cols, self._blank_attr()))
                 if self.view_offset:
                     self.view_offset = min(self.view_offset + 1, len(self.scrollback))
@@ -474,7 +481,7 @@ class Screen:
         if history and top == 0 and bottom == self.rows - 1 and not self.alt_active:
             push = self.scrollback.append
             for _ in range(n):
-                push(lines.pop(0))
+                push(lines.pop(0).archived())
                 lines.append(Row(cols, blank))
             if self.view_offset:
                 self.view_offset = min(self.view_offset + n, len(self.scrollback))
@@ -682,7 +689,7 @@ class Screen:
         if rows < self.rows:
             cursor_push = max(0, self.y - (rows - 1))
             for _ in range(cursor_push):
-                self.scrollback.append(self.main.pop(0))
+                self.scrollback.append(self.main.pop(0).archived())
                 if self.alt_active:
                     self.alt.pop(0)
                 else:

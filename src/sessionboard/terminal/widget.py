@@ -238,11 +238,19 @@ class TerminalView(Widget, can_focus=True):
             self.frames += 1
             self.refresh(*regions)
 
+    def _base_style(self) -> Style:
+        """The widget's colours; `rich_style` walks the DOM, so it is read once per frame."""
+        if self._base is None:
+            self._base = self.rich_style
+            self.emulator.renderer.set_base(self._base)
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+
     def render_line(self, y: int) -> Strip:
-        base = self.rich_style
-        if base is not self._base:
-            self._base = base
-            self.emulator.renderer.set_base(base)
+        base = self._base_style()
         width = self.size.width
         if y >= self.emulator.rows:
             return Strip.blank(width, base)
@@ -254,12 +262,14 @@ class TerminalView(Widget, can_focus=True):
     def _on_focus(self, event: events.Focus) -> None:
         super()._on_focus(event)
         self._cursor_drawn = None
+        self._base = None
         if self.emulator.modes.focus_events:
             self.send(b"\x1b[I")
 
     def _on_blur(self, event: events.Blur) -> None:
         super()._on_blur(event)
         self._cursor_drawn = None
+        self._base = None
         if self.emulator.modes.focus_events:
             self.send(b"\x1b[O")
 

@@ -1,0 +1,146 @@
+"""End to end through the widget: `cat` of a big file in a real pty, in a headless Textual app.
+
+    /work/venv/bin/python bench/bench_widget.py [--mb 20] [--repeat 3]
+
+Prints, best of --repeat runs:
+- MB/s through the widget (bytes the pane processed / time until cat ended), beside the anchor:
+  the bare emulator fed the same bytes in the same run (goal: at least 0.8x);
+- frames per second actually painted (render passes over row 0 while the flood scrolls every row;
+  goal about 60) and repaint requests sent by the widget's timer;
+- the worst event-loop stall during the flood, an upper bound on how late a key press is handled
+  (goal: under 100 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sessionboard.terminal.emulator import Emulator  # noqa: E402
+from sessionboard.terminal.pty_backend import LocalPtyBackend  # noqa: E402
+from sessionboard.terminal.widget import TerminalView  # noqa: E402
+
+WORDS = "the quick brown fox jumps over lazy dog lorem ipsum dolor sit amet session board".split()
+
+
+def make_file(path: Path, size: int) -> None:
+    rng = random.Random(1)
+    lines = []
+    total = 0
+    while total < size:
+        line = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 14)))[:79]
+        lines.append(line)
+        total += len(line) + 1
+    path.write_text("\n".join(lines) + "\n")
+
+
+class CountingView(TerminalView):
+    painted = 0
+
+    def render_line(self, y: int):
+        if y == 0:
+            self.painted += 1
+        return super().render_line(y)
+
+
+class BenchApp(App[None]):
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__()
+        self.argv = argv
+        self.done = asyncio.Event()
+        self.reason = ""
+
+    def compose(self) -> ComposeResult:
+        yield CountingView(LocalPtyBackend(self.argv, env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color"}))
+
+    def on_mount(self) -> None:
+        self.query_one(CountingView).focus()
+
+    def on_terminal_view_ended(self, message: TerminalView.Ended) -> None:
+        self.reason = message.reason
+        self.done.set()
+
+
+async def one_run(path: Path) -> dict[str, float]:
+    app = BenchApp(["sh", "-c", f"stty -echo; cat {path}"])
+    async with app.run_test(size=(80, 24)):
+        view = app.query_one(CountingView)
+        stall = 0.0
+        t0 = time.perf_counter()
+
+        async def watch_loop() -> None:
+            nonlocal stall
+            while True:
+                t = time.perf_counter()
+                await asyncio.sleep(0.01)
+                stall = max(stall, time.perf_counter() - t - 0.01)
+
+        watcher = asyncio.create_task(watch_loop())
+        painted0, frames0 = view.painted, view.frames
+        await asyncio.wait_for(app.done.wait(), timeout=600)
+        dt = time.perf_counter() - t0
+        watcher.cancel()
+        if not app.reason.startswith("exit status 0"):
+            raise SystemExit(f"cat did not end cleanly: {app.reason}")
+        return {
+            "mbps": view.bytes_fed / dt / 1e6,
+            "fps": (view.painted - painted0) / dt,
+            "requests": (view.frames - frames0) / dt,
+            "stall_ms": stall * 1000,
+            "bytes": view.bytes_fed,
+            "seconds": dt,
+        }
+
+
+def emulator_rate(data: bytes, repeat: int) -> float:
+    best = 0.0
+    for _ in range(repeat):
+        emu = Emulator(80, 24)
+        t = time.perf_counter()
+        for i in range(0, len(data), 32768):
+            emu.feed(data[i : i + 32768])
+        best = max(best, len(data) / (time.perf_counter() - t) / 1e6)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.txt"
+        make_file(path, int(args.mb * 1e6))
+        crlf = path.read_bytes().replace(b"\n", b"\r\n")  # what the pty delivers (onlcr)
+        runs = []
+        anchors = []
+        for _ in range(args.repeat):
+            runs.append(asyncio.run(one_run(path)))
+            anchors.append(emulator_rate(crlf, 1))
+    best = max(runs, key=lambda r: r["mbps"])
+    anchor = max(anchors)
+    ratio = best["mbps"] / anchor
+    print(f"cat of {args.mb:g} MB through TerminalView (80x24, headless), best of {args.repeat}")
+    print(f"{'figure':<28} {'value':>9} {'goal':>10} {'anchor':>22}")
+    print(f"{'widget MB/s':<28} {best['mbps']:>9.2f} {'>=0.8x':>10} {anchor:>16.2f} emu  -> {ratio:.2f}x "
+          f"{'ok' if ratio >= 0.8 else 'BELOW GOAL'}")
+    print(f"{'frames painted /s':<28} {best['fps']:>9.1f} {'~60':>10} {'':>22}")
+    print(f"{'repaint requests /s':<28} {best['requests']:>9.1f} {'<=60':>10} {'':>22}")
+    worst_stall = max(r["stall_ms"] for r in runs)
+    print(f"{'worst loop stall ms':<28} {worst_stall:>9.1f} {'<100':>10} {'':>22}  "
+          f"{'ok' if worst_stall < 100 else 'ABOVE GOAL'}")
+    print(f"(bytes through the pane {best['bytes']}, {best['seconds']:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
