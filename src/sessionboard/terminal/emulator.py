@@ -21,8 +21,10 @@ import codecs
 import re
 from collections.abc import Callable
 
+from textual.strip import Strip
+
 from .render import StripRenderer
-from .screen import SCROLLBACK_LINES, Screen
+from .screen import SCROLLBACK_LINES, Modes, Screen
 from .sgr import SgrDelta, apply_delta, sgr_delta
 
 # One alternative per token kind; `lastgroup` names the kind. Printable text excludes C0, DEL
@@ -104,7 +106,7 @@ class Emulator:
         return self.screen.rows
 
     @property
-    def modes(self):  # -> Modes
+    def modes(self) -> Modes:
         return self.screen.modes
 
     @property
@@ -140,7 +142,7 @@ class Emulator:
         self.screen.replies.clear()
         return out
 
-    def render_line(self, y: int, cursor: bool = True):  # -> Strip
+    def render_line(self, y: int, cursor: bool = True) -> Strip:
         return self.renderer.render_line(y, cursor=cursor)
 
     def scroll_view(self, lines: int) -> None:
