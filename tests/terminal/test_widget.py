@@ -244,3 +244,30 @@ async def test_bracketed_paste_when_the_program_asks(shell: RecordingPty) -> Non
         view.post_message(events.Paste("echo pasted"))
         await wait_until(pilot, lambda: bool(shell.writes), "the paste")
         assert shell.writes[0] == b"\x1b[200~echo pasted\x1b[201~"
+
+
+async def test_keys_are_handled_during_a_flood(tmp_path: Path) -> None:
+    """While `cat` pours 6 MB into the pane, a key press is written to the program before the
+    flood is over: the reader yields between slices instead of holding the event loop."""
+    big = tmp_path / "big.txt"
+    line = "flood " * 13 + "\n"
+    big.write_text(line * (6_000_000 // len(line)))
+    backend = RecordingPty(
+        ["sh", "-c", f"stty -echo; cat {big}; read reply; echo got-$reply"],
+        env=shell_env(tmp_path),
+    )
+    fed_at_write: list[int] = []
+    app = TermApp(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(TerminalView)
+        original = backend.write
+
+        async def write(data: bytes) -> None:
+            fed_at_write.append(view.bytes_fed)
+            await original(data)
+
+        backend.write = write  # type: ignore[method-assign]
+        await wait_until(pilot, lambda: view.bytes_fed > 200_000, "the flood to start")
+        await pilot.press("k", "enter")
+        await wait_until(pilot, lambda: has_row(app, "got-k"), "the program to read the key")
+        assert fed_at_write and fed_at_write[0] < big.stat().st_size
