@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -159,12 +159,22 @@ class ProviderPanel(Widget, can_focus=True):
         lines.append((0, [(mark + "all providers", "provider-panel--name"), (f" · {self.total} shown", "provider-panel--dim")]))
         for index, status in enumerate(self.statuses.values(), start=1):
             lines.extend((index, pieces) for pieces in self._option_lines(status, width))
-        if lines != self._lines:
-            height_changed = len(lines) != len(self._lines)
-            self._lines = lines
+        if lines == self._lines:
+            return
+        old = self._lines
+        self._lines = lines
+        if not self.is_mounted or len(lines) != len(old):
             self._strips.clear()
             if self.is_mounted:
-                self.refresh(layout=height_changed)
+                self.refresh(layout=True)
+            return
+        # Same height: repaint only the lines whose text changed (the ages, once a second).
+        width = self.content_region.width
+        for y, (before, after) in enumerate(zip(old, lines)):
+            if before != after:
+                self._strips.pop(y * 2, None)
+                self._strips.pop(y * 2 + 1, None)
+                self.refresh(Region(0, y, width, 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines)
@@ -172,7 +182,10 @@ class ProviderPanel(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
         if y >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            blank = self._strips.get(-1)
+            if blank is None or blank.cell_length != width:
+                blank = self._strips[-1] = Strip.blank(width, self.rich_style)
+            return blank
         option, pieces = self._lines[y]
         highlighted = option == self.highlighted
         key = y * 2 + highlighted
