@@ -127,7 +127,7 @@ class Screen:
         self.dirty: set[int] = set(range(self.rows))
         self.all_dirty = True
         self.view_offset = 0
-        self.last_char = " "
+        self.last_text = " "  # the last run drawn: REP repeats its last character
         self._bce: dict[int, int] = {0: 0}
 
     # ----------------------------------------------------------------- helpers
@@ -187,10 +187,10 @@ class Screen:
                     row.attrs[x:end] = [self.attr] * (end - x)
                     self.x = end
                     self.dirty.add(y)
-                    self.last_char = text[-1]
+                    self.last_text = text
                     return
             self._draw_narrow(text)
-            self.last_char = text[-1]
+            self.last_text = text
             return
         start = 0
         i = 0
@@ -211,7 +211,7 @@ class Screen:
             start = i
         if start < n:
             self._draw_narrow(text[start:])
-        self.last_char = text[-1]
+        self.last_text = text
 
     def _draw_narrow(self, text: str) -> None:
         cols = self.cols
@@ -327,8 +327,8 @@ class Screen:
 
     def repeat_last(self, n: int) -> None:
         """REP (`CSI n b`)."""
-        if self.last_char:
-            self.draw(self.last_char * min(max(n, 1), self.cols * self.rows))
+        if self.last_text:
+            self.draw(self.last_text[-1] * min(max(n, 1), self.cols * self.rows))
 
     # ----------------------------------------------------------------- cursor motion
 
@@ -345,7 +345,8 @@ class Screen:
                 # Full-screen scroll on the main screen: the top row goes to the scrollback.
                 lines = self.lines
                 self.scrollback.append(lines.pop(0).archived())
-                lines.append(Row(self.cols, self._blank_attr()))
+                blank = self._bce.get(self.attr)
+                lines.append(Row(self.cols, self._blank_attr() if blank is None else blank))
                 if self.view_offset:
                     self.view_offset = min(self.view_offset + 1, len(self.scrollback))
                 self.all_dirty = True
