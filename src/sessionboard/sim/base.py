@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from sessionboard.sim.clock import Clock, SystemClock
+from sessionboard.sim.clock import Clock, SystemClock, iso
 from sessionboard.sim.faults import COMMON_MODES, Fault, FaultRequest, SimMiddleware
 
 NOT_JSON = object()
@@ -105,8 +105,6 @@ class SimBase:
         raise NotImplementedError
 
     def now_iso(self) -> str:
-        from sessionboard.sim.clock import iso
-
         return iso(self.clock.now())
 
     # -- assembly ------------------------------------------------------------------------------
