@@ -182,3 +182,20 @@ def test_config_after_the_verb_or_before(sim):
     after = run_cli("list", "--json", "--config", str(sim.config_path))
     assert before.returncode == after.returncode == 0
     assert [s["id"] for s in json.loads(before.stdout)] == [s["id"] for s in json.loads(after.stdout)]
+
+
+def test_logs_and_stats(sim):
+    config = str(sim.config_path)
+    vsay = next(s for s in listed(sim, "--provider", "ssh") if s["status"] == "active")
+    text = run_cli("logs", "ssh", vsay["id"], "--config", config)
+    assert text.returncode == 0, text.stderr
+    as_json = run_cli("logs", "ssh", vsay["id"], "--format", "json", "--config", config)
+    entries = json.loads(as_json.stdout)
+    assert entries and entries[0]["content"].splitlines()[0] in text.stdout
+    stats = run_cli("stats", "ssh", "--period", "week", "--json", "--config", config)
+    data = json.loads(stats.stdout)
+    assert data["total_sessions"] >= data["active_sessions"] >= 1
+    people = run_cli("stats", "ssh", "--config", config)
+    assert "█" in people.stdout and "unique users" in people.stdout
+    wrong = run_cli("stats", "browsers", "--config", config)
+    assert wrong.returncode == 1 and wrong.stderr.strip() == "browsers: a tasknet provider cannot show statistics"

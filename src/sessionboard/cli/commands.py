@@ -179,3 +179,26 @@ async def logs_command(config: Config, name: str, session_id: str, fmt: str) -> 
         return EXIT_OK
 
     return await _with_provider(config, name, work)
+
+
+async def stats_command(config: Config, name: str, period: str, as_json: bool) -> int:
+    async def work(provider: Provider) -> int:
+        if not isinstance(provider, VsayProvider):
+            raise provider.unsupported(Capability.STATS)
+        stats = await provider.stats(period)  # type: ignore[arg-type]
+        if as_json:
+            print(json.dumps(stats.model_dump(), ensure_ascii=False))
+            return EXIT_OK
+        print(f"period            {period}")
+        print(f"sessions          {stats.total_sessions}")
+        print(f"active            {stats.active_sessions}")
+        print(f"hours             {stats.total_duration_hours:g}")
+        print(f"unique users      {stats.unique_users}")
+        top = max((m.sessions_count for m in stats.top_machines), default=0)
+        for machine in stats.top_machines:
+            bar = "█" * round(30 * machine.sessions_count / top) if top else ""
+            label = (machine.name or machine.machine_id or "?")[:24]
+            print(f"  {label:<24} {machine.sessions_count:>6}  {bar}")
+        return EXIT_OK
+
+    return await _with_provider(config, name, work)

@@ -18,6 +18,7 @@ from sessionboard.cli.commands import (
     extend_command,
     list_command,
     logs_command,
+    stats_command,
 )
 from sessionboard.config import Config, ConfigError, find_config, load_config
 
@@ -64,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("id", metavar="ID")
     sub.add_argument("--format", choices=("text", "json"), default="text")
+    sub = verb("stats", "print a vsay provider's session statistics, with a bar of its top machines")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("--period", choices=("day", "week", "month"), default="day")
+    sub.add_argument("--json", action="store_true")
     sub = verb("simulate", "serve the five simulators on loopback and print a config for them")
     sub.add_argument("--port", type=int, default=None, help="the port to listen on (default: a free one)")
     sub.add_argument("--sessions", type=int, default=None, help="sessions per provider (default: 10-25)")
@@ -127,6 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         return asyncio.run(extend_command(config, args.name, args.id, args.minutes))
     if command == "logs":
         return asyncio.run(logs_command(config, args.name, args.id, args.format))
+    if command == "stats":
+        return asyncio.run(stats_command(config, args.name, args.period, args.json))
     raise UsageError(f"unknown command {command}")
 
 
