@@ -11,7 +11,6 @@ from textual.theme import Theme
 from sessionboard.config import Config, save_theme, user_themes_dir
 from sessionboard.providers import Provider, make_providers
 from sessionboard.ui.clock import Now, system_now
-from sessionboard.ui.commands import SessionCommands
 from sessionboard.ui.keys import keymap
 from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.screens.welcome import WelcomeScreen
@@ -20,9 +19,17 @@ from sessionboard.ui.theming import load_themes
 FALLBACK_THEME = "sessionboard-dark"
 
 
+def _session_commands() -> type:
+    """Imported when the palette first opens: `textual.command` is not needed to start."""
+    from sessionboard.ui.commands import SessionCommands
+
+    return SessionCommands
+
+
 class SessionboardApp(App[int]):
-    CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {SessionCommands}
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    """Absolute: Textual resolves a relative CSS_PATH against the file of the (sub)class."""
+    COMMANDS = App.COMMANDS | {_session_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -66,7 +73,12 @@ class SessionboardApp(App[int]):
             providers = self._providers
             if providers is None:
                 providers = make_providers(self.config)
-            self.push_screen(MainScreen(providers, config=self.config, now=self.now, autopoll=self.autopoll))
+            board = MainScreen(providers, config=self.config, now=self.now, autopoll=self.autopoll)
+            if self.autopoll:
+                # The first polls go out now, while the board is still being built and painted;
+                # their snapshots wait in the board's message queue until it is mounted.
+                board.pollers.start()
+            self.push_screen(board)
         for problem in self.theme_problems:
             self.notify(f"theme skipped: {problem}", severity="warning", timeout=8)
         if self.theme_missing:

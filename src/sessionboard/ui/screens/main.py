@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from sessionboard.config import Config
 from sessionboard.model import Capability, Session, SessionKey
@@ -25,12 +25,9 @@ from sessionboard.providers import Provider, ProviderError, can_extend
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import build_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
-from sessionboard.ui.screens.choose import ChooseProviderScreen
-from sessionboard.ui.screens.confirm import ConfirmScreen
-from sessionboard.ui.screens.create import CreateScreen
-from sessionboard.ui.screens.extend import MinutesScreen
-from sessionboard.ui.screens.help import HelpScreen
+# The dialogs are imported where they open: fewer widgets to import before the first screen.
 from sessionboard.ui.widgets.detail import DetailPane
+from sessionboard.ui.widgets.keys import KeyBar
 from sessionboard.ui.widgets.providers import ProviderPanel, ProviderStatus
 from sessionboard.ui.widgets.sessions import SessionTable
 from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
@@ -82,10 +79,9 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield ProviderPanel(list(self.statuses.values()), now=self.now, id="providers")
             with Vertical(id="center"):
-                yield Input(placeholder="filter: any visible text (escape clears)", id="filter")
                 yield SessionTable(now=self.now, id="sessions")
                 yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyBar(self.config.keys, id="keys")
 
     @property
     def table(self) -> SessionTable:
@@ -236,14 +232,25 @@ class MainScreen(Screen[None]):
         self.table.focus()
 
     # ---- key actions ----------------------------------------------------------------------------------------
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    async def action_filter(self) -> None:
+        """The filter box is mounted on first use: one widget less to build at start."""
+        boxes = self.query("#filter")
+        if boxes:
+            box = boxes.first(Input)
+        else:
+            box = Input(placeholder="filter: any visible text (escape clears)", id="filter")
+            await self.query_one("#center").mount(box, before=0)
         box.add_class("-open")
         box.focus()
 
     def action_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_class("-open") or self.table.filter_text:
+        boxes = self.query("#filter")
+        if (boxes and boxes.first().has_class("-open")) or self.table.filter_text:
+            if not boxes:
+                self.table.set_filter("")
+                self._update_title()
+                return
+            box = boxes.first(Input)
             box.value = ""
             box.remove_class("-open")
             self.table.set_filter("")
@@ -287,6 +294,8 @@ class MainScreen(Screen[None]):
         self.notify(f"sorted by {label}", timeout=2)
 
     def action_help(self) -> None:
+        from sessionboard.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.config.keys))
 
     def action_quit(self) -> None:
@@ -327,6 +336,8 @@ class MainScreen(Screen[None]):
         return self.providers.get(session.provider) if session else None
 
     def action_create(self) -> None:
+        from sessionboard.ui.screens.choose import ChooseProviderScreen
+
         creators = [p for p in self.providers.values() if p.can(Capability.CREATE)]
         provider = self._selected_provider()
         if provider is not None and provider.can(Capability.CREATE):
@@ -350,6 +361,8 @@ class MainScreen(Screen[None]):
         )
 
     def _open_create(self, provider: Provider) -> None:
+        from sessionboard.ui.screens.create import CreateScreen
+
         def submitted(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
@@ -365,6 +378,8 @@ class MainScreen(Screen[None]):
         return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
 
     def action_close_session(self) -> None:
+        from sessionboard.ui.screens.confirm import ConfirmScreen
+
         session = self.table.selected
         if session is None:
             self.notify("no session selected", severity="warning")
@@ -402,6 +417,8 @@ class MainScreen(Screen[None]):
         return f"{provider.name}: " + await provider.close_session(session_id)
 
     def action_extend(self) -> None:
+        from sessionboard.ui.screens.extend import MinutesScreen
+
         session = self.table.selected
         if session is None:
             self.notify("no session selected", severity="warning")

@@ -1,0 +1,116 @@
+"""Time from start to the first full screen of `sessionboard demo`, against a minimal Textual app
+started the same way in the same run.
+
+Each run is a fresh `python` process (imports included, as a person typing the command sees it),
+headless, that exits as soon as its first full screen has been painted: for the demo, the board
+with every provider's first poll in the table (simulators started in a thread first, as
+`sessionboard demo` does); for the anchor, an app with one Static. The two kinds of run alternate
+so machine noise falls on both. Goal (issue "The console"): the demo within 1.5x the anchor.
+
+Run: /work/venv/bin/python bench/bench_startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+GOAL_RATIO = 1.5
+
+MINIMAL = r"""
+import sys, time
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+
+    def on_mount(self):
+        self.call_after_refresh(self.done)
+
+    def done(self):
+        print("FIRST-FULL-SCREEN")
+        self.exit()
+
+Minimal().run(headless=True, size=(200, 50))
+"""
+
+DEMO = r"""
+import sys, time
+from sessionboard.sim.cluster import SimCluster
+from sessionboard.ui.app import SessionboardApp
+from sessionboard.ui.demo import demo_config
+from sessionboard.ui.screens.main import MainScreen
+
+class FirstScreen(SessionboardApp):
+    def on_mount(self):
+        super().on_mount()
+        self.set_interval(0.005, self._check)
+
+    def _check(self):
+        screen = self.screen
+        if isinstance(screen, MainScreen) and all(s.received_at for s in screen.statuses.values()):
+            self.call_after_refresh(self.done)
+
+    def done(self):
+        if screen_ok(self.screen):
+            print("FIRST-FULL-SCREEN")
+        self.exit()
+
+
+def screen_ok(screen):
+    return screen.table.row_count > 0 and not any(s.error for s in screen.statuses.values())
+
+cluster = SimCluster(seed=1, live=True)
+cluster.start_in_thread()
+try:
+    app = FirstScreen(demo_config(cluster), title="sessionboard demo")
+    app.run(headless=True, size=(200, 50))
+    screen_rows = app.screen_stack
+finally:
+    cluster.stop_thread()
+"""
+
+
+def run(code: str) -> float:
+    """Textual reads an App's source file (for its CSS), so each program is a real file."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(code)
+        path = handle.name
+    try:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, path], capture_output=True, timeout=120)
+    finally:
+        os.unlink(path)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or b"FIRST-FULL-SCREEN" not in done.stdout:
+        raise SystemExit(f"run failed: {done.stderr.decode(errors='replace')[-800:]}")
+    return elapsed * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    run(MINIMAL)  # warm the file cache for both, so the first measured run is not the odd one out
+    run(DEMO)
+    minimal, demo = [], []
+    for _ in range(args.runs):
+        minimal.append(run(MINIMAL))
+        demo.append(run(DEMO))
+    m, d = statistics.median(minimal), statistics.median(demo)
+    print(f"start to first full screen, fresh process, headless 200x50, median of {args.runs}")
+    print(f"sessionboard demo (simulators + 5 first polls): {d:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in demo)})")
+    print(f"anchor, minimal Textual app:                    {m:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in minimal)})")
+    ratio = d / m
+    print(f"ratio {ratio:.2f}x; goal <= {GOAL_RATIO}x: {'meets' if ratio <= GOAL_RATIO else 'MISSES'} it")
+
+
+if __name__ == "__main__":
+    main()
