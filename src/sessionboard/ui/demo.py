@@ -1,28 +1,119 @@
-"""`sessionboard demo`: the console on the built-in simulators, started on loopback for the run."""
+"""`sessionboard demo`: the console on the built-in simulators, started on loopback for the run.
+
+The simulators run as a child process (`run_simulate(..., live=True)`, the code behind
+`sessionboard simulate`), started before the console imports Textual: on two cores the two start
+up side by side, and the simulators' own work never competes with the console's event loop for
+the GIL. Their API keys stay in files of the child's temporary directory; the config it prints
+refers to them as `file:` and holds no secret.
+"""
 
 from __future__ import annotations
 
+import os
+import select
+import subprocess
 import sys
+import time
+import tomllib
+from typing import TYPE_CHECKING, Any
 
-from sessionboard.config import parse_config
+if TYPE_CHECKING:  # imported where used: the child starts before anything heavy is imported
+    from sessionboard.config import Config
+    from sessionboard.ui.app import SessionboardApp
+
+PROGRAM = (
+    "import sys\n"
+    "from sessionboard.sim.cluster import run_simulate\n"
+    "sys.exit(run_simulate(None, {sessions!r}, seed={seed!r}, live=True))\n"
+)
 
 
-def demo_config(cluster: object) -> object:
-    return parse_config({"app": {"poll_interval": 2.0}, "providers": cluster.provider_dicts()})  # type: ignore[attr-defined]
+class DemoError(Exception):
+    """The simulators did not start; the message is one line for the user."""
 
 
-def run_demo(*, seed: int = 1, sessions: int | None = None) -> int:
-    """Live simulators (sessions come and go) in a thread, the console in the foreground."""
-    from sessionboard.sim.cluster import SimCluster
-    from sessionboard.ui.entry import run_console
+class DemoSimulators:
+    def __init__(self, *, seed: int = 1, sessions: int | None = None, timeout: float = 30.0) -> None:
+        self.seed = seed
+        self.sessions = sessions
+        self.timeout = timeout
+        self.proc: subprocess.Popen[bytes] | None = None
 
-    cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=True)
+    def start(self) -> None:
+        code = PROGRAM.format(sessions=self.sessions, seed=self.seed)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # the terminal's signals are the console's to handle
+        )
+
+    def config(self) -> Config:
+        """Wait for the child's ready line, then read the config it printed before it."""
+        from sessionboard.config import ConfigError, parse_config
+
+        proc = self.proc
+        if proc is None or proc.stdout is None or proc.stderr is None:
+            raise DemoError("the simulators were not started")
+        out, err = bytearray(), bytearray()
+        deadline = time.monotonic() + self.timeout
+        while b"serving on" not in err:
+            if proc.poll() is not None:
+                last = bytes(err).decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+                raise DemoError(f"the simulators stopped: {last[0]}")
+            if time.monotonic() > deadline:
+                raise DemoError(f"the simulators did not start within {self.timeout:g}s")
+            ready, _, _ = select.select([proc.stdout, proc.stderr], [], [], 0.05)
+            for stream in ready:
+                chunk = os.read(stream.fileno(), 65536)
+                (out if stream is proc.stdout else err).extend(chunk)
+        # The config is written and flushed before the ready line: whatever is left is in the pipe.
+        while select.select([proc.stdout], [], [], 0.05)[0]:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out.extend(chunk)
+        try:
+            return parse_config(tomllib.loads(out.decode()))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ConfigError) as exc:
+            raise DemoError(f"the simulators printed an unusable config: {exc}") from None
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_demo(
+    *, seed: int = 1, sessions: int | None = None, app_class: type[SessionboardApp] | None = None
+) -> int:
+    """Live simulators in a child process, the console in the foreground; returns the exit status."""
+    sims = DemoSimulators(seed=seed, sessions=sessions)
     try:
-        cluster.start_in_thread()
-    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
-        print(f"sessionboard demo: the simulators did not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sims.start()
+        from sessionboard.ui.entry import run_console  # imports Textual while the child starts
+
+        config = sims.config()
+        return run_console(config, title="sessionboard demo", app_class=app_class)
+    except DemoError as exc:
+        print(f"sessionboard demo: {exc}", file=sys.stderr)
         return 1
-    try:
-        return run_console(demo_config(cluster), title="sessionboard demo")  # type: ignore[arg-type]
+    except OSError as exc:
+        print(f"sessionboard demo: cannot start the simulators: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return 1
     finally:
-        cluster.stop_thread()
+        sims.stop()
+
+
+def demo_config_from_cluster(cluster: Any) -> Config:
+    """For in-process use (tests, benchmarks): a `SimCluster`'s providers as a config."""
+    from sessionboard.config import parse_config
+
+    return parse_config({"app": {"poll_interval": 2.0}, "providers": cluster.provider_dicts()})
