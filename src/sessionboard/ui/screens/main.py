@@ -50,6 +50,8 @@ class DetailFetched(Message):
 
 
 class MainScreen(Screen[None]):
+    DETAIL_DELAY = 0.25
+    """Seconds the cursor rests on a row before its provider's "get" is fetched."""
     BINDINGS = [*build_bindings(), Binding("escape", "escape", "Back", show=False)]
 
     def __init__(self, providers: list[Provider], *, config: Config, now: Now, autopoll: bool = True) -> None:
@@ -200,7 +202,7 @@ class MainScreen(Screen[None]):
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def _detail_worker(self, provider: Provider, key: SessionKey) -> None:
-        await asyncio.sleep(0.25)  # the cursor may be passing over many rows: fetch where it stops
+        await asyncio.sleep(self.DETAIL_DELAY)  # the cursor may be passing over rows: fetch where it stops
         try:
             rich = await provider.get_session(key[1])
             note = None
