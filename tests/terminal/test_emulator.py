@@ -343,3 +343,46 @@ def test_base_style_applies_under_default_cells() -> None:
     emu.feed(b"\x1b[?25lx")
     seg = next(iter(emu.render_line(0)))
     assert seg.style.bgcolor is not None and seg.style.bgcolor.name == "black"
+
+
+# ---------------------------------------------------------------- robustness
+
+
+def test_random_bytes_never_break_the_screen() -> None:
+    """Garbage, truncated sequences and resizes in any order: no exception, and the grid keeps
+    its shape (every row `cols` cells, cursor inside, strips exactly `cols` wide)."""
+    import random
+
+    from sessionboard.terminal.charwidth import char_width
+
+    rng = random.Random(1234)
+    pieces = [
+        b"\x1b[", b"\x1b]", b"\x1b[?1049h", b"\x1b[?1049l", b"\x1b[2J", b"\x1b[K", b"\x1b[5;5r",
+        b"\x1b[r", b"\x1b[10;70H", b"\x1b[3L", b"\x1b[2M", b"\x1b[4@", b"\x1b[3P", b"\x1b[38:2::1:2:3m",
+        b"\x1b[4b", b"\x1bM", b"\x1bD", b"\x1b(0", b"\x1b(B", b"\x1b[?6h", b"\x1b[?7l", b"\x1b[?7h",
+        b"\x1b[4h", b"\x1b[4l", b"\x1b[S", b"\x1b[T", b"\x1b#8", b"\x1bc", b"\x1b[6n", "中文😀é\u0301".encode(),
+        b"\r\n", b"\t", b"\x08", b"abc", b"\xff\xfe", b"\xe4\xb8", b"\x1bP1$r\x1b\\", b"\x1b]0;t\x07",
+    ]
+    emu = Emulator(30, 8)
+    for step in range(6000):
+        if rng.random() < 0.02:
+            emu.resize(rng.randint(1, 60), rng.randint(1, 20))
+        if rng.random() < 0.3:
+            emu.feed(bytes(rng.randrange(256) for _ in range(rng.randint(1, 12))))
+        else:
+            emu.feed(rng.choice(pieces))
+        if rng.random() < 0.05:
+            emu.scroll_view(rng.randint(-5, 5))
+        s = emu.screen
+        assert 0 <= s.x < s.cols and 0 <= s.y < s.rows, step
+        assert len(s.lines) == s.rows
+        assert all(len(r.chars) == s.cols and len(r.attrs) == s.cols for r in s.lines), step
+        # No orphaned half of a wide character: a placeholder cell follows every wide
+        # character and nothing else.
+        for r in s.lines:
+            for i, cell in enumerate(r.chars):
+                wide_before = i > 0 and char_width(r.chars[i - 1][:1]) == 2
+                assert (cell == "") == wide_before, (step, i, r.chars)
+            assert char_width(r.chars[-1][:1]) != 2, step
+    for y in range(emu.rows):
+        assert emu.render_line(y).cell_length == emu.cols

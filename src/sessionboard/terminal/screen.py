@@ -267,20 +267,34 @@ class Screen:
                 self.x = end
             self.dirty.add(self.y)
 
+    @staticmethod
+    def _unsplit(chars: list[str], x: int) -> None:
+        """Make column x a clean cell boundary: if x is the right half of a wide character, both
+        halves become blanks (a terminal never shows half a character)."""
+        if 0 < x < len(chars) and chars[x] == "":
+            chars[x - 1] = " "
+            chars[x] = " "
+
+    def _insert_blanks(self, row: Row, x: int, n: int, aid: int) -> None:
+        """Shift cells from x right by n (insert mode, ICH); what passes the margin is lost."""
+        cols = self.cols
+        row.chars[x:x] = [" "] * n
+        row.attrs[x:x] = [aid] * n
+        del row.chars[cols:]
+        del row.attrs[cols:]
+        if char_width(row.chars[-1][:1]) == 2:  # a wide character pushed half off the edge
+            row.chars[-1] = " "
+
     def _put(self, row: Row, x: int, chunk: str, aid: int) -> None:
         """Write narrow `chunk` at column x, splitting any wide character it half-covers."""
         chars = row.chars
         take = len(chunk)
         end = x + take
+        self._unsplit(chars, x)
         if self.insert:
-            chars[x:x] = [" "] * take
-            row.attrs[x:x] = [aid] * take
-            del chars[self.cols :]
-            del row.attrs[self.cols :]
-        if x and chars[x] == "":
-            chars[x - 1] = " "
-        if end < len(chars) and chars[end] == "":
-            chars[end] = " "
+            self._insert_blanks(row, x, take, aid)
+        else:
+            self._unsplit(chars, end)
         chars[x:end] = chunk
         row.attrs[x:end] = [aid] * take
 
@@ -300,23 +314,20 @@ class Screen:
             else:
                 # Does not fit in the last column: that cell stays blank, the character wraps.
                 row = self.lines[self.y]
+                self._unsplit(row.chars, cols - 1)
                 row.chars[cols - 1] = " "
                 row.wrapped = True
                 self.dirty.add(self.y)
                 self.x = 0
                 self.index()
         row = self.lines[self.y]
-        x = self.x
-        if self.insert:
-            row.chars[x:x] = [" ", " "]
-            row.attrs[x:x] = [self.attr, self.attr]
-            del row.chars[cols:]
-            del row.attrs[cols:]
         chars = row.chars
-        if x and chars[x] == "":
-            chars[x - 1] = " "
-        if x + 2 < cols and chars[x + 2] == "":
-            chars[x + 2] = " "
+        x = self.x
+        self._unsplit(chars, x)
+        if self.insert:
+            self._insert_blanks(row, x, 2, self.attr)
+        else:
+            self._unsplit(chars, x + 2)
         chars[x] = ch
         chars[x + 1] = ""
         row.attrs[x] = row.attrs[x + 1] = self.attr
@@ -541,15 +552,8 @@ class Screen:
     def insert_chars(self, n: int) -> None:
         row = self.lines[self.y]
         n = min(max(n, 1), self.cols - self.x)
-        x = self.x
-        if x and row.chars[x] == "":
-            row.chars[x - 1] = " "
-        row.chars[x:x] = [" "] * n
-        row.attrs[x:x] = [self._blank_attr()] * n
-        del row.chars[self.cols :]
-        del row.attrs[self.cols :]
-        if char_width(row.chars[-1][:1]) == 2:
-            row.chars[-1] = " "
+        self._unsplit(row.chars, self.x)
+        self._insert_blanks(row, self.x, n, self._blank_attr())
         self.pending_wrap = False
         self.dirty.add(self.y)
 
@@ -557,12 +561,10 @@ class Screen:
         row = self.lines[self.y]
         x = self.x
         n = min(max(n, 1), self.cols - x)
-        if x and row.chars[x] == "":
-            row.chars[x - 1] = " "
+        self._unsplit(row.chars, x)
+        self._unsplit(row.chars, x + n)
         del row.chars[x : x + n]
         del row.attrs[x : x + n]
-        if x < len(row.chars) and row.chars[x] == "":
-            row.chars[x] = " "
         row.chars.extend([" "] * n)
         row.attrs.extend([self._blank_attr()] * n)
         self.pending_wrap = False
