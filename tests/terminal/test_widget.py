@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -239,8 +240,6 @@ async def test_bracketed_paste_when_the_program_asks(shell: RecordingPty) -> Non
         view = app.query_one(TerminalView)
         await wait_until(pilot, lambda: view.emulator.modes.bracketed_paste, "bash's ESC[?2004h")
         shell.writes.clear()
-        from textual import events
-
         view.post_message(events.Paste("echo pasted"))
         await wait_until(pilot, lambda: bool(shell.writes), "the paste")
         assert shell.writes[0] == b"\x1b[200~echo pasted\x1b[201~"
@@ -271,3 +270,32 @@ async def test_keys_are_handled_during_a_flood(tmp_path: Path) -> None:
         await pilot.press("k", "enter")
         await wait_until(pilot, lambda: has_row(app, "got-k"), "the program to read the key")
         assert fed_at_write and fed_at_write[0] < big.stat().st_size
+
+
+async def test_mouse_reports_reach_the_program_when_it_asks(tmp_path: Path) -> None:
+    """The program turns on SGR mouse reporting; a click arrives as ESC[<0;x;yM / m."""
+    backend = RecordingPty(
+        ["sh", "-c", "printf 'ready\\033[?1000h\\033[?1006h'; stty raw -echo; head -c 18 >/dev/null"],
+        env=shell_env(tmp_path),
+    )
+    app = TermApp(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(TerminalView)
+        await wait_until(pilot, lambda: view.emulator.modes.mouse == 1000, "mouse mode on")
+        backend.writes.clear()
+        await pilot.click(TerminalView, offset=(4, 2))
+        await wait_until(pilot, lambda: len(b"".join(backend.writes)) >= 2 * len(b"\x1b[<0;5;3M"), "reports")
+        assert b"".join(backend.writes) == b"\x1b[<0;5;3M\x1b[<0;5;3m"
+
+
+async def test_wheel_scrolls_the_scrollback_when_mouse_is_off(shell: RecordingPty) -> None:
+    app = TermApp(shell)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: has_row(app, "$"), "the prompt")
+        await type_text(pilot, "seq 1 60\n")
+        await wait_until(pilot, lambda: has_row(app, "60"), "seq")
+        view = app.query_one(TerminalView)
+        shell.writes.clear()
+        view.post_message(events.MouseScrollUp(view, 5, 5, 0, -1, 0, False, False, False))
+        await wait_until(pilot, lambda: view.emulator.view_offset == 3, "the view to move")
+        assert shell.writes == []
