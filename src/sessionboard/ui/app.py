@@ -90,6 +90,23 @@ class SessionboardApp(App[int]):
             )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
+    def _fatal_error(self) -> None:
+        """A bug that escaped every handler ends the console with one line, never a traceback:
+        Textual's own report shows every frame's locals, which may hold request headers."""
+        error = self._exception
+        where = ""
+        tb = error.__traceback__ if error is not None else None
+        while tb is not None:
+            if "sessionboard" in tb.tb_frame.f_code.co_filename:
+                where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        kind = type(error).__name__ if error is not None else "unknown error"
+        self._exit_renderables.append(
+            f"sessionboard: the console stopped on an internal error ({kind}{where}); please report it"
+        )
+        self.bell()
+        self._close_messages_no_wait()
+
     def _theme_changed(self, theme: Theme) -> None:
         """A theme chosen in the app is written back to the file (when there is one)."""
         if theme.name == self._saved_theme:

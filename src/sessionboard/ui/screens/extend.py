@@ -24,6 +24,9 @@ class MinutesScreen(ModalScreen[int | None]):
         background: $surface;
         padding: 1 2;
     }
+    MinutesScreen Label {
+        width: 1fr;
+    }
     MinutesScreen #error {
         color: $text-error;
         height: auto;
