@@ -1,5 +1,7 @@
 """A `TerminalBackend` over a local program in a pty: for the widget's tests, the demo, and the
-benchmark. Reads are non-blocking on the event loop (`add_reader`), not in a thread."""
+benchmark. Reads are non-blocking on the event loop, not in a thread, and pull-based: the pty is
+read only when the consumer asks for the next chunk, so a slow consumer makes the program block
+in write() (back-pressure) and nothing is buffered here."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from .backend import TerminalClosed
 
 _READ_SIZE = 65536
-_MAX_QUEUED = 4  # chunks read ahead before reading pauses
 
 
 class LocalPtyBackend:
@@ -33,9 +34,8 @@ class LocalPtyBackend:
         self.cwd = cwd
         self.pid: int | None = None
         self._fd: int | None = None
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._reading = False
+        self._waiter: asyncio.Future[None] | None = None
         self._eof = False
         self._status: str | None = None
 
@@ -55,67 +55,71 @@ class LocalPtyBackend:
         self.pid, self._fd = pid, fd
         os.set_blocking(fd, False)
         self._set_size(cols, rows)
-        self._loop.add_reader(fd, self._on_readable)
-        self._reading = True
 
     def _set_size(self, cols: int, rows: int) -> None:
         if self._fd is not None:
             fcntl.ioctl(self._fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
-    def _on_readable(self) -> None:
+    def _read_now(self) -> bytes:
+        """Whatever the pty has right now, up to 64 KB (a pty hands out ~4 KB per read(), so
+        several are gathered into one chunk); sets `_eof` when the program's side is closed."""
         assert self._fd is not None
-        # A pty hands out at most ~4 KB per read; gather what is already there into one chunk so
-        # the consumer pays its per-chunk costs once per 64 KB, not once per 4 KB.
         chunks: list[bytes] = []
         size = 0
-        eof = False
         while size < _READ_SIZE:
             try:
                 part = os.read(self._fd, _READ_SIZE - size)
             except BlockingIOError:
                 break
             except OSError:  # EIO: the child closed its side
-                eof = True
+                self._eof = True
                 break
             if not part:
-                eof = True
+                self._eof = True
                 break
             chunks.append(part)
             size += len(part)
-        if chunks:
-            self._queue.put_nowait(b"".join(chunks))
-        if eof:
-            self._stop_reading()
-            self._eof = True
-            self._queue.put_nowait(None)
-        elif self._queue.qsize() >= _MAX_QUEUED:
-            # Back-pressure: stop reading the pty until the consumer catches up; the program
-            # then blocks in write() instead of us buffering without bound.
-            self._stop_reading()
+        return b"".join(chunks)
 
-    def _stop_reading(self) -> None:
-        if self._reading and self._fd is not None and self._loop is not None:
-            self._loop.remove_reader(self._fd)
-            self._reading = False
+    async def _wait_readable(self) -> None:
+        assert self._fd is not None and self._loop is not None
+        fd = self._fd
+        waiter = self._waiter = self._loop.create_future()
+
+        def ready() -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        self._loop.add_reader(fd, ready)
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+            if self._fd is not None:
+                self._loop.remove_reader(fd)
 
     async def read(self) -> bytes:
-        if self._fd is None and self._queue.empty():
-            raise TerminalClosed(self._status or "not started")
-        data = await self._queue.get()
-        if not self._reading and not self._eof and self._fd is not None and self._loop:
-            self._loop.add_reader(self._fd, self._on_readable)
-            self._reading = True
-        if data is None:
-            self._queue.put_nowait(None)  # every later read ends too
-            raise TerminalClosed(await self._exit_status())
-        return data
+        while True:
+            if self._fd is None:
+                raise TerminalClosed(self._status or "not started")
+            if not self._eof:
+                data = self._read_now()
+                if data:
+                    return data
+            if self._eof:
+                raise TerminalClosed(await self._exit_status())
+            await self._wait_readable()
 
     async def _exit_status(self) -> str:
         if self._status is None:
             status = None
             if self.pid is not None:
                 for _ in range(200):
-                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                    try:
+                        pid, status = os.waitpid(self.pid, os.WNOHANG)
+                    except ChildProcessError:
+                        status = None
+                        break
                     if pid:
                         break
                     await asyncio.sleep(0.01)
@@ -152,7 +156,10 @@ class LocalPtyBackend:
             pass
 
     def _close_fd(self) -> None:
-        self._stop_reading()
+        if self._fd is not None and self._loop is not None:
+            self._loop.remove_reader(self._fd)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)  # a pending read() wakes up and finds the fd closed
         if self._fd is not None:
             try:
                 os.close(self._fd)
@@ -162,26 +169,26 @@ class LocalPtyBackend:
 
     async def close(self) -> None:
         pid = self.pid
-        self._close_fd()
-        if pid is not None and self._status is None:
-            try:
-                os.kill(pid, signal.SIGHUP)
-            except ProcessLookupError:
-                pass
-            for _ in range(50):
-                try:
-                    done, _ = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if done:
-                    break
-                await asyncio.sleep(0.01)
-            else:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
+        alive = self._status is None
+        if alive:
             self._status = "closed"
-        if self._queue.empty():
-            self._queue.put_nowait(None)  # a pending read() ends
+        self._close_fd()
+        if pid is None or not alive:
+            return
+        try:
+            os.kill(pid, signal.SIGHUP)
+        except ProcessLookupError:
+            pass
+        for _ in range(50):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if done:
+                return
+            await asyncio.sleep(0.01)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
