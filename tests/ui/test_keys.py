@@ -427,3 +427,47 @@ async def test_nothing_a_provider_sends_crashes_the_console() -> None:
         await wait_for(pilot, lambda: screen.last_result is not None, "the failed extend")
         assert not screen.last_result.ok and "HTML" in screen.last_result.message
         assert screen.table.keys() == before
+
+
+async def test_ctrl_right_bracket_says_no_terminal_is_attached() -> None:
+    cluster = make_cluster()
+    app = make_app(cluster)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await all_polled(pilot, app)
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause()
+        assert any("no terminal is attached" in n.message for n in app._notifications)
+
+
+async def test_enter_on_a_wide_screen_moves_to_the_side_detail_and_back() -> None:
+    cluster = make_cluster()
+    app = make_app(cluster)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await all_polled(pilot, app)
+        assert screen.detail.region.width > 0  # beside the table from the start
+        await pilot.press("enter")
+        assert app.focused is screen.detail
+        await pilot.press("enter")
+        assert app.focused is screen.table
+
+
+async def test_the_key_bar_and_help_show_the_keys_of_the_config() -> None:
+    cluster = make_cluster()
+    config = make_config(cluster, keys={"close": "ctrl+d"})
+    app = make_app(cluster, config)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await all_polled(pilot, app)
+        text = _screen_text(app)
+        assert "ctrl+d Close" in " ".join(text.split())
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "ctrl+d close" in " ".join(_screen_text(app).split())
+
+
+async def test_clicking_a_row_selects_it() -> None:
+    cluster = make_cluster()
+    app = make_app(cluster)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await all_polled(pilot, app)
+        await pilot.click("#sessions", offset=(5, 4))
+        assert screen.table.cursor_row == 3
