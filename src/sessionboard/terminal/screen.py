@@ -30,6 +30,9 @@ DEC_GRAPHICS = str.maketrans(
 )
 
 
+_BLANKS: dict[tuple[int, int], tuple[list[str], list[int]]] = {}
+
+
 class Row:
     """One line of cells. `wrapped` marks a line continued by autowrap (for selection/reflow)."""
 
@@ -41,9 +44,16 @@ class Row:
         self.wrapped = False
 
     def reset(self, cols: int, aid: int) -> Row:
-        """Blank this row in place for reuse (see `Screen._new_bottom_row`)."""
-        self.chars[:] = [" "] * cols
-        self.attrs[:] = [aid] * cols
+        """Blank this row in place for reuse (see `Screen._new_bottom_row`), copying from a
+        cached blank row instead of building two new lists."""
+        blank = _BLANKS.get((cols, aid))
+        if blank is None:
+            blank = _BLANKS[(cols, aid)] = ([" "] * cols, [aid] * cols)
+            if len(_BLANKS) > 256:
+                _BLANKS.clear()
+                _BLANKS[(cols, aid)] = blank
+        self.chars[:] = blank[0]
+        self.attrs[:] = blank[1]
         self.wrapped = False
         return self
 
