@@ -377,9 +377,17 @@ async def test_the_command_palette_runs_an_action() -> None:
     app = make_app(cluster)
     async with app.run_test(size=(200, 50)) as pilot:
         screen = await all_polled(pilot, app)
+        from textual.command import CommandList, CommandPalette
+
         await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"Sort")
-        await pilot.pause(0.5)
+        palette = app.screen
+        await wait_for(
+            pilot,
+            lambda: any("Sort" in str(o.prompt) for o in palette.query_one(CommandList).options),
+            "the Sort command among the hits",
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.table.sort_key == "name", "the palette's Sort to run")
 
