@@ -163,3 +163,18 @@ async def test_a_poll_over_the_simulators_keeps_the_cursor_while_churn_changes_r
         assert screen.table.selected.id == made.id
         assert screen.table.cursor_row == screen.table.row_of(made.key)
         assert row >= 0
+
+
+async def test_active_counts_follow_every_kind_of_change() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(SessionTable)
+        table.apply_sessions("p", [session("p", n) for n in range(10)])
+        assert table.count("p") == 10
+        # 2 end in place, 3 leave the answer, 4 new (one of them ended)
+        answer = [session("p", n, status="ended" if n < 2 else "active") for n in range(7)]
+        answer += [session("p", 100 + n, status="ended" if n == 0 else "active") for n in range(4)]
+        table.apply_sessions("p", answer)
+        await pilot.pause()
+        assert table.count("p") == sum(1 for s in answer if s.active) == 8
+        assert table.count("p", active_only=False) == 11

@@ -157,6 +157,8 @@ class SessionTable(ScrollView, can_focus=True):
         self.show_all = False
         self.sort_key = "provider"
         self._sortkeys: dict[SessionKey, Any] = {}
+        self._active: dict[str, int] = {}
+        """Active sessions per provider, kept up to date by `apply_sessions` (no pass over all)."""
         self._pending_remove: set[SessionKey] = set()
         self._pending_insert: set[SessionKey] = set()
         self._full = False
@@ -206,7 +208,7 @@ class SessionTable(ScrollView, can_focus=True):
         keys = self._by_provider.get(provider, ())
         if not active_only:
             return len(keys)
-        return sum(1 for k in keys if self._sessions[k].active)
+        return self._active.get(provider, 0)
 
     def row_text(self, row: int) -> str:
         """The text of a visible row as painted (tests read it)."""
@@ -258,9 +260,11 @@ class SessionTable(ScrollView, can_focus=True):
                 self._strips.pop(key, None)
         sorter = COLUMN_BY_KEY[self.sort_key].sort
         moved: list[SessionKey] = []
+        active = self._active.get(provider, 0)
         for key in changed:
             before = self._sessions[key]
             after = new[key]
+            active += after.active - before.active
             old_sort = self._sortkeys.pop(key, None)
             if self._visible(before) != self._visible(after, fresh=True) or (
                 key in self._index and (old_sort if old_sort is not None else sorter(before)) != sorter(after)
@@ -269,10 +273,13 @@ class SessionTable(ScrollView, can_focus=True):
             self._sessions[key] = after
             self._forget(key)
         for key in removed:
-            self._sessions.pop(key, None)
+            gone_session = self._sessions.pop(key, None)
+            active -= bool(gone_session and gone_session.active)
             self._forget(key)
         for key in added:
             self._sessions[key] = new[key]
+            active += new[key].active
+        self._active[provider] = active
         self._by_provider[provider] = new_keys
         stats.added, stats.changed, stats.removed = len(added), len(changed), len(removed)
         gone = [k for k in removed if k in self._index]
@@ -292,6 +299,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     def remove_provider(self, provider: str) -> None:
         keys = self._by_provider.pop(provider, set())
+        self._active.pop(provider, None)
         for key in keys:
             self._sessions.pop(key, None)
             self._forget(key)
