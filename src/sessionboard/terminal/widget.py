@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from typing import Union
 
 from rich.style import Style
@@ -93,7 +94,9 @@ class TerminalView(Widget, can_focus=True):
         self.frames = 0  # repaints requested, for the benchmark
         self.bytes_fed = 0
         self.feed_seconds = 0.0  # time spent inside the emulator, for the benchmark
-        self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        # Bytes to write and sizes to send, in order; the writer task drains it.
+        self._outbox: deque[_Outgoing] = deque()
+        self._outbox_ready = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._cursor_drawn: tuple[int, int] | None = None
@@ -112,7 +115,7 @@ class TerminalView(Widget, can_focus=True):
         if (cols, rows) != (self.emulator.cols, self.emulator.rows):
             self.emulator.resize(cols, rows)
             if self._reader is not None:
-                self._outbox.put_nowait((cols, rows))
+                self._enqueue((cols, rows))
         self._start_if_sized()
         self.refresh()
 
@@ -145,7 +148,7 @@ class TerminalView(Widget, can_focus=True):
         try:
             await self.backend.start(cols, rows)
             if (self.emulator.cols, self.emulator.rows) != (cols, rows):
-                self._outbox.put_nowait((self.emulator.cols, self.emulator.rows))
+                self._enqueue((self.emulator.cols, self.emulator.rows))
             self._writer = asyncio.create_task(self._write_loop())
             feed = self.emulator.feed
             clock = time.perf_counter
@@ -181,24 +184,32 @@ class TerminalView(Widget, can_focus=True):
 
     def _send_reply(self, data: bytes) -> None:
         if self.ended is None:
-            self._outbox.put_nowait(data)
+            self._enqueue(data)
 
     def send(self, data: bytes) -> None:
         """Queue bytes for the program (keys, pastes); dropped once the session has ended."""
         if self.ended is None and data:
-            self._outbox.put_nowait(data)
+            self._enqueue(data)
+
+    def _enqueue(self, item: _Outgoing) -> None:
+        self._outbox.append(item)
+        self._outbox_ready.set()
 
     async def _write_loop(self) -> None:
+        outbox = self._outbox
         try:
             while True:
-                item = await self._outbox.get()
-                if isinstance(item, bytes):
-                    # Coalesce what queued up meanwhile (a fast typist, a paste) into one write.
-                    while not self._outbox.empty() and isinstance(self._outbox._queue[0], bytes):  # type: ignore[attr-defined]
-                        item += self._outbox.get_nowait()  # type: ignore[operator]
-                    await self.backend.write(item)
-                else:
-                    await self.backend.resize(*item)
+                await self._outbox_ready.wait()
+                self._outbox_ready.clear()
+                while outbox:
+                    item = outbox.popleft()
+                    if isinstance(item, bytes):
+                        # Coalesce what queued up meanwhile (fast typing, a paste) into one write.
+                        while outbox and isinstance(outbox[0], bytes):
+                            item += outbox.popleft()  # type: ignore[operator]
+                        await self.backend.write(item)
+                    else:
+                        await self.backend.resize(*item)
         except TerminalClosed:
             pass  # the reader reports the end
         except asyncio.CancelledError:
