@@ -14,7 +14,9 @@ from tests.terminal.streams.tmuxcap import TMUX, run_in_tmux
 STREAMS = Path(__file__).parent / "streams"
 FILES = sorted(STREAMS.glob("*.bin"))
 
-pytestmark = pytest.mark.skipif(not Path(TMUX).exists(), reason="tmux is not installed")
+
+def test_tmux_is_installed() -> None:
+    assert Path(TMUX).exists(), "tmux is the reference for these tests; .ci/run installs it"
 
 
 def _emulate(data: bytes, chunks: str) -> list[str]:
