@@ -20,6 +20,9 @@ class ActionSpec:
     label: str
     help: str
     show: bool = True
+    key: str = ""
+    """The default key of an action beyond CONFIG.md's list (those take theirs from `DEFAULT_KEYS`);
+    empty for actions reached from the command palette only."""
 
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
@@ -38,12 +41,34 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
 )
 SPEC_BY_ID = {spec.id: spec for spec in ACTION_SPECS}
 
+ENDPOINT_SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("logs", "logs", "Logs", "vsay: the selected session's commands and output, followed and searchable", key="l"),
+    ActionSpec("stats", "stats", "Statistics", "vsay: sessions, hours, users and top machines per day / week / month", key="S"),
+    ActionSpec("close_by_task", "close_by_task", "Close by task", "agents: close every session of the selected session's task", key="X"),
+    ActionSpec("cleanup", "cleanup", "Clean up stale sessions", "agents: remove the sessions with no heartbeat within the server's stale time"),
+    ActionSpec("link_provider_session", "link_provider_session", "Link provider session", "agents: link the selected session's task to a providerSessionId"),
+    ActionSpec("heartbeat_stale", "heartbeat_stale", "Heartbeat all stale", "agents: send a heartbeat for every session listed as stale"),
+    ActionSpec("device_active", "device_active", "Active session per device", "rufus: each configured device's active session, with passings, first and last", key="d"),
+    ActionSpec("switch_organization", "switch_organization", "Switch organization", "devices: choose which of the configured organizations is listed", key="o"),
+    ActionSpec("load_older", "load_older", "Load older sessions", "devices: load the next older page of sessions (the polls keep it)", key="p"),
+    ActionSpec("vnc_reveal", "vnc_reveal", "Reveal VNC password", "tasknet: show the selected session's VNC password for a few seconds (again: hide)", key="v"),
+    ActionSpec("vnc_copy", "vnc_copy", "Copy VNC password", "tasknet: copy the selected session's VNC password to the clipboard", key="y"),
+)
+"""The endpoints beyond list / create / close / extend / attach. Their keys are not in CONFIG.md's
+`[keys]` names, so they are not rebindable yet; none clashes with a default key there."""
+
 
 def build_bindings() -> list[Binding]:
     """Default keys; the user's `[keys]` reach them through `keymap()` and `App.set_keymap`."""
     return [
         Binding(DEFAULT_KEYS[spec.id], spec.method, spec.label, show=spec.show, id=spec.id)
         for spec in ACTION_SPECS
+    ]
+
+
+def endpoint_bindings() -> list[Binding]:
+    return [
+        Binding(spec.key, spec.method, spec.label, show=False, id=spec.id) for spec in ENDPOINT_SPECS if spec.key
     ]
 
 
