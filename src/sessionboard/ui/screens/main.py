@@ -33,12 +33,16 @@ from sessionboard.ui.widgets.sessions import SessionTable
 from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
+    from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
+    from sessionboard.ui.widgets.terminal import TerminalPane, TerminalTabs
 
 NARROW_WIDTH = 120
 """Below this many columns the providers go above the table, one line each."""
 SIDE_DETAIL_WIDTH = 180
 """Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
+CLOSE_TERMINAL_KEY = "ctrl+w"
+"""Closes the terminal tab shown, from the board's side (in a terminal every key is the program's)."""
 
 
 class DetailFetched(Message):
@@ -52,7 +56,11 @@ class DetailFetched(Message):
 class MainScreen(Screen[None]):
     DETAIL_DELAY = 0.25
     """Seconds the cursor rests on a row before its provider's "get" is fetched."""
-    BINDINGS = [*build_bindings(), Binding("escape", "escape", "Back", show=False)]
+    BINDINGS = [
+        *build_bindings(),
+        Binding("escape", "escape", "Back", show=False),
+        Binding(CLOSE_TERMINAL_KEY, "close_terminal", "Close terminal", show=False, id="close_terminal"),
+    ]
 
     def __init__(self, providers: list[Provider], *, config: Config, now: Now, autopoll: bool = True) -> None:
         super().__init__()
@@ -301,18 +309,84 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.config.keys))
 
     def action_quit(self) -> None:
-        self.app.exit(0)
+        live = self.terminals.live_count if self.terminals is not None else 0
+        if not live:
+            self.app.exit(0)
+            return
+        from sessionboard.ui.screens.confirm import ConfirmScreen
+
+        count = "1 terminal" if live == 1 else f"{live} terminals"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.exit(0)
+
+        self.app.push_screen(
+            ConfirmScreen("quit", f"Quit? {count} attached will be closed.", yes="Quit"), answered
+        )
+
+    # ---- terminals -----------------------------------------------------------------------------------------
+    @property
+    def terminals(self) -> TerminalTabs | None:
+        """The terminal area, mounted on the first attach (the terminal code is imported then too)."""
+        found = self.query("#terminals")
+        return found.first() if found else None  # type: ignore[return-value]
 
     def action_release(self) -> None:
-        """Leave the terminal's keyboard focus. The terminal pane (issue 5) takes this over."""
-        self.notify("no terminal is attached", timeout=3)
+        """Leave the terminal's keyboard focus (the terminal itself posts `Released` on this key)."""
+        if self.terminals is None or not self.terminals.panes:
+            self.notify("no terminal is attached", timeout=3)
+            return
+        self.table.focus()
 
-    def action_attach(self) -> None:
-        """Attach a terminal to the selected session, in a pane of the console.
+    def on_terminal_view_released(self, event: TerminalView.Released) -> None:
+        event.stop()
+        self.table.focus()
 
-        Placeholder until the terminal widget (issue 5) lands: it says which sessions can attach.
-        The terminal engineer replaces the body: open `terminal/widget.py`'s pane for `session`.
-        """
+    def on_terminal_view_ended(self, event: TerminalView.Ended) -> None:
+        event.stop()  # shown in its tab; nothing else on the board changes
+
+    async def action_close_terminal(self) -> None:
+        tabs = self.terminals
+        pane = await tabs.close_current() if tabs is not None else None
+        if pane is None:
+            self.notify("no terminal tab to close", timeout=3)
+            return
+        if tabs is not None and not tabs.panes:
+            await tabs.remove()
+            self.remove_class("-terminal")
+            self.table.focus()
+        elif self.focused is None:
+            self.table.focus()
+
+    async def _open_terminal(self, provider: Provider, session: Session) -> None:
+        """A tab for `session` whose terminal resolves and connects in its own task."""
+        from sessionboard.ui.attach import attach_backend, describe_target
+        from sessionboard.ui.screens.prompts import ConsolePrompts
+        from sessionboard.ui.widgets.terminal import TerminalTabs
+
+        tabs = self.terminals
+        if tabs is None:
+            tabs = TerminalTabs(id="terminals")
+            await self.mount(tabs, after=self.query_one("#body"))
+            self.add_class("-terminal")
+        if tabs.show(session.key):
+            return
+        label = f"{session.provider}: {session.name or session.id}"
+        holder: list[TerminalPane] = []
+
+        def on_target(target: Any) -> None:
+            if holder:
+                holder[0].set_where(describe_target(target))
+
+        backend = attach_backend(
+            provider, session, ConsolePrompts(self.app), on_target=on_target, **getattr(self.app, "attach_options", {})
+        )
+        holder.append(await tabs.open(session.key, label, backend))
+
+    async def action_attach(self) -> None:
+        """Attach a terminal to the selected session in a tab below the table, or go back into
+        the one already open for it; sessions that cannot attach are named in a notification."""
         session = self.table.selected
         able = [p for p in self.providers.values() if p.can(Capability.ATTACH)]
         names = ", ".join(f"{p.name} ({p.kind})" for p in able) or "none configured"
@@ -326,10 +400,10 @@ class MainScreen(Screen[None]):
                 f"a {kind} session cannot attach a terminal; sessions that can: {names}", severity="warning"
             )
             return
-        self.notify(
-            f"attach to {session.name or session.id} on {session.provider}: the terminal pane is not built yet",
-            severity="warning",
-        )
+        if not session.active and (self.terminals is None or self.terminals.pane_for(session.key) is None):
+            self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
+            return
+        await self._open_terminal(provider, session)
 
     def _selected_provider(self) -> Provider | None:
         if self.table.provider_filter:
@@ -501,5 +575,7 @@ class MainScreen(Screen[None]):
         self.last_result = result
         self._update_title()
         self.notify(result.message, severity="information" if result.ok else "error", timeout=6 if result.ok else 10)
+        if result.ok and result.action == "close" and result.session is not None and self.terminals is not None:
+            self.terminals.end(result.session, "session closed")
         if result.ok:
             self.poll_now(result.provider)
