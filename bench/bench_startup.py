@@ -13,6 +13,7 @@ Run: /work/venv/bin/python bench/bench_startup.py [--runs 5]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -42,33 +43,52 @@ Minimal().run(headless=True, size=(200, 50))
 """
 
 DEMO = r"""
-import sys
+import json, sys, time
+T0 = time.perf_counter()
+MARKS = {}
 from sessionboard.cli import main as _cli  # the imports `sessionboard demo` itself pays first
 from sessionboard.ui.demo import run_demo
-from sessionboard.ui.app import SessionboardApp
-from sessionboard.ui.screens.main import MainScreen
+MARKS["cli imports"] = time.perf_counter() - T0
 
-class FirstScreen(SessionboardApp):
-    def on_mount(self):
-        super().on_mount()
-        self.set_interval(0.005, self._check)
 
-    def _check(self):
-        screen = self.screen
-        if isinstance(screen, MainScreen) and all(s.received_at for s in screen.statuses.values()):
-            self.call_after_refresh(self.done)
+def app_class():
+    # Defined on demand: run_demo starts the simulators before Textual is imported.
+    MARKS["simulators ready"] = time.perf_counter() - T0
+    from sessionboard.ui.app import SessionboardApp
+    from sessionboard.ui.screens.main import MainScreen
 
-    def done(self):
-        screen = self.screen
-        if screen.table.row_count > 0 and not any(s.error for s in screen.statuses.values()):
-            print("FIRST-FULL-SCREEN", flush=True)
-        self.exit()
+    class FirstScreen(SessionboardApp):
+        def on_mount(self):
+            MARKS["app mounted"] = time.perf_counter() - T0
+            super().on_mount()
+            self.set_interval(0.005, self._check)
 
-    def run(self, **kwargs):
-        return super().run(headless=True, size=(200, 50))
+        def _check(self):
+            screen = self.screen
+            if isinstance(screen, MainScreen):
+                MARKS.setdefault("board composed", time.perf_counter() - T0)
+                if all(s.received_at for s in screen.statuses.values()):
+                    MARKS.setdefault("first polls in", time.perf_counter() - T0)
+                    self.call_after_refresh(self.done)
 
-sys.exit(run_demo(app_class=FirstScreen))
+        def done(self):
+            screen = self.screen
+            MARKS["painted"] = time.perf_counter() - T0
+            if screen.table.row_count > 0 and not any(s.error for s in screen.statuses.values()):
+                print("FIRST-FULL-SCREEN " + json.dumps(MARKS), flush=True)
+            self.exit()
+
+        def run(self, **kwargs):
+            return super().run(headless=True, size=(200, 50))
+
+    return FirstScreen
+
+
+sys.exit(run_demo(app_class=app_class))
 """
+
+
+LAST_MARKS: dict[str, float] = {}
 
 
 def run(code: str) -> float:
@@ -89,6 +109,10 @@ def run(code: str) -> float:
         os.unlink(path)
     if b"FIRST-FULL-SCREEN" not in line or proc.returncode != 0:
         raise SystemExit(f"run failed: {err.decode(errors='replace')[-800:]}")
+    payload = line.decode().partition(" ")[2].strip()
+    if payload:
+        LAST_MARKS.clear()
+        LAST_MARKS.update(json.loads(payload))
     return elapsed * 1000
 
 
@@ -99,13 +123,18 @@ def main() -> None:
     run(MINIMAL)  # warm the file cache for both, so the first measured run is not the odd one out
     run(DEMO)
     minimal, demo = [], []
+    phases: list[dict[str, float]] = []
     for _ in range(args.runs):
         minimal.append(run(MINIMAL))
         demo.append(run(DEMO))
+        phases.append(dict(LAST_MARKS))
     m, d = statistics.median(minimal), statistics.median(demo)
     print(f"start to first full screen, fresh process, headless 200x50, median of {args.runs}")
     print(f"sessionboard demo (simulators + 5 first polls): {d:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in demo)})")
     print(f"anchor, minimal Textual app:                    {m:7.0f} ms   (runs: {', '.join(f'{x:.0f}' for x in minimal)})")
+    print("demo phases, ms after the program's first line (median):")
+    for name in phases[0]:
+        print(f"  {name:<18} {statistics.median(p[name] for p in phases) * 1000:7.0f}")
     ratio = d / m
     print(f"ratio {ratio:.2f}x; goal <= {GOAL_RATIO}x: {'meets' if ratio <= GOAL_RATIO else 'MISSES'} it")
 

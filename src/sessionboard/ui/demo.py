@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: the child starts before anything heavy is imported
@@ -92,15 +93,26 @@ class DemoSimulators:
 
 
 def run_demo(
-    *, seed: int = 1, sessions: int | None = None, app_class: type[SessionboardApp] | None = None
+    *,
+    seed: int = 1,
+    sessions: int | None = None,
+    app_class: type[SessionboardApp] | Callable[[], type[SessionboardApp]] | None = None,
 ) -> int:
-    """Live simulators in a child process, the console in the foreground; returns the exit status."""
+    """Live simulators in a child process, the console in the foreground; returns the exit status.
+
+    `app_class` (benchmarks) may be a function that returns the class, so that defining it does
+    not import Textual before the simulators are started.
+    """
     sims = DemoSimulators(seed=seed, sessions=sessions)
     try:
         sims.start()
-        from sessionboard.ui.entry import run_console  # imports Textual while the child starts
+        # Import Textual and the board while the child starts (two cores: side by side).
+        import sessionboard.ui.app  # noqa: F401
+        from sessionboard.ui.entry import run_console
 
         config = sims.config()
+        if app_class is not None and not isinstance(app_class, type):
+            app_class = app_class()
         return run_console(config, title="sessionboard demo", app_class=app_class)
     except DemoError as exc:
         print(f"sessionboard demo: {exc}", file=sys.stderr)
