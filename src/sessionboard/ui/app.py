@@ -4,6 +4,7 @@ configuration, how to begin). Providers are built here so tests can hand in thei
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.theme import Theme
@@ -31,6 +32,9 @@ class SessionboardApp(App[int]):
     """Absolute: Textual resolves a relative CSS_PATH against the file of the (sub)class."""
     COMMANDS = App.COMMANDS | {_session_commands}
     ENABLE_COMMAND_PALETTE = True
+    attach_options: dict[str, Any] = {}
+    """Extra options for the SSH transport of attached terminals (`ssh_config`, `use_agent`):
+    the demo and the tests keep the user's ~/.ssh/config and agent out of their own servers."""
 
     def __init__(
         self,

@@ -380,7 +380,7 @@ class MainScreen(Screen[None]):
                 holder[0].set_where(describe_target(target))
 
         backend = attach_backend(
-            provider, session, ConsolePrompts(self.app), on_target=on_target, **getattr(self.app, "attach_options", {})
+            provider, session, ConsolePrompts(self.app), on_target=on_target, **self.sb_app.attach_options
         )
         holder.append(await tabs.open(session.key, label, backend))
 
