@@ -34,7 +34,7 @@ async def test_no_api_key_vnc_password_or_terminal_token_on_screen(monkeypatch) 
             if key[0] not in ("browsers", "ssh"):
                 continue
             screen.table.select_key(key)
-            await wait_for(pilot, lambda: screen.detail.session is not None and screen.detail.session.key == key, "detail")
+            await wait_for(pilot, lambda k=key: screen.detail.session is not None and screen.detail.session.key == k, "detail")
             await app.workers.wait_for_complete()
             await pilot.pause()
             shown.append(_screen_text(app))

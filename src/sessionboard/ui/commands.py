@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.markup import escape
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from sessionboard.ui.keys import ACTION_SPECS, key_label
 

@@ -7,7 +7,6 @@ depends on the clock, so it is the one cell computed at paint time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable
 
