@@ -7,7 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
-from sessionboard.ui.keys import ACTION_SPECS, key_label
+from sessionboard.ui.keys import ACTION_SPECS, ENDPOINT_SPECS, key_label
 
 
 class SessionCommands(Provider):
@@ -21,6 +21,9 @@ class SessionCommands(Provider):
         for spec in ACTION_SPECS:
             key = key_label(keys.get(spec.id, ""))
             help_text = f"{spec.help} · key {key}" if key else spec.help
+            entries.append((spec.label, escape(help_text), spec.method))
+        for spec in ENDPOINT_SPECS:
+            help_text = f"{spec.help} · key {key_label(spec.key)}" if spec.key else spec.help
             entries.append((spec.label, escape(help_text), spec.method))
         return entries
 

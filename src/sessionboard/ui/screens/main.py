@@ -23,8 +23,9 @@ from sessionboard.model import Capability, Session, SessionKey
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
 from sessionboard.providers import Provider, ProviderError, can_extend
 from sessionboard.ui.clock import Now
-from sessionboard.ui.keys import build_bindings
+from sessionboard.ui.keys import build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
+from sessionboard.ui.screens.endpoints import EndpointActions
 # The dialogs are imported where they open: fewer widgets to import before the first screen.
 from sessionboard.ui.widgets.detail import DetailPane
 from sessionboard.ui.widgets.keys import KeyBar
@@ -53,11 +54,12 @@ class DetailFetched(Message):
         self.note = note
 
 
-class MainScreen(Screen[None]):
+class MainScreen(EndpointActions, Screen[None]):
     DETAIL_DELAY = 0.25
     """Seconds the cursor rests on a row before its provider's "get" is fetched."""
     BINDINGS = [
         *build_bindings(),
+        *endpoint_bindings(),
         Binding("escape", "escape", "Back", show=False),
         Binding(CLOSE_TERMINAL_KEY, "close_terminal", "Close terminal", show=False, id="close_terminal"),
     ]
@@ -69,10 +71,11 @@ class MainScreen(Screen[None]):
         self.now = now
         self.autopoll = autopoll
         self.pollers = PollerGroup(
-            [ProviderPoller(p, config.poll_interval(p.config), self._on_snapshot) for p in providers]
+            [ProviderPoller(self.poll_source(p), config.poll_interval(p.config), self._on_snapshot) for p in providers]
         )
         self.snapshots: dict[str, Snapshot] = {}
         self.statuses = {p.name: ProviderStatus(p.name, p.kind) for p in providers}
+        self.init_endpoint_statuses()
         self.busy: dict[int, str] = {}
         self._busy_seq = 0
         self.last_result: ActionResult | None = None
@@ -132,6 +135,7 @@ class MainScreen(Screen[None]):
     def _tick(self) -> None:
         self.table.tick()
         self.panel.refresh_prompts()
+        self.watch_leases()
 
     def _update_title(self) -> None:
         self._title_scheduled = False
@@ -192,6 +196,7 @@ class MainScreen(Screen[None]):
     @on(SessionTable.Highlighted)
     def _highlighted(self, event: SessionTable.Highlighted) -> None:
         session = self.table.session(event.key) if event.key else None
+        self.endpoint_highlighted(event.key)
         if event.updated and self.detail.session is not None and session is not None:
             self.detail.show(session, rich=self.detail.rich)
             return
@@ -448,9 +453,9 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(CreateScreen(provider.name, provider.kind, provider.create_fields()), submitted)
 
-    @staticmethod
-    async def _create(provider: Provider, values: dict[str, Any]) -> str:
+    async def _create(self, provider: Provider, values: dict[str, Any]) -> str:
         session = await provider.create_session(values)
+        self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
         return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
 
     def action_close_session(self) -> None:

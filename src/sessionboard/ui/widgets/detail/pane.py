@@ -10,8 +10,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sessionboard.model import Session
+from sessionboard.model import Session, SessionKey
 from sessionboard.model.session import JSON_KEYS
+from sessionboard.ui.widgets.detail.vnc import vnc_text
 
 
 def _json(value: Any) -> str:
@@ -21,7 +22,9 @@ def _json(value: Any) -> str:
         return repr(value)
 
 
-def detail_text(session: Session | None, *, rich: Session | None = None, note: str | None = None) -> Text:
+def detail_text(
+    session: Session | None, *, rich: Session | None = None, note: str | None = None, vnc_password: str | None = None
+) -> Text:
     if session is None:
         return Text("no session selected", style="dim italic")
     text = Text()
@@ -34,6 +37,8 @@ def detail_text(session: Session | None, *, rich: Session | None = None, note: s
     if session.stale:
         text.append(f"{'heartbeat':<14}", style="bold")
         text.append("stale (no heartbeat within the configured time)\n", style="yellow")
+    if session.kind == "tasknet":
+        text.append(vnc_text(session, vnc_password))
     text.append("\nraw\n", style="bold underline")
     text.append(_json(session.raw) + "\n")
     if rich is not None:
@@ -68,6 +73,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.border_title = "detail"
         self.session: Session | None = None
         self.rich: Session | None = None
+        self.note: str | None = None
+        self.vnc: tuple[SessionKey, str] | None = None
+        """A VNC password the user asked to see, and whose it is; cleared by `hide_vnc`."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(detail_text(None), markup=False)
@@ -75,5 +83,16 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show(self, session: Session | None, *, rich: Session | None = None, note: str | None = None) -> None:
         self.session = session
         self.rich = rich
+        self.note = note
         self.border_title = f"detail · {session.provider}" if session else "detail"
-        self.query_one(Static).update(detail_text(session, rich=rich, note=note))
+        password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
+        self.query_one(Static).update(detail_text(session, rich=rich, note=note, vnc_password=password))
+
+    def reveal_vnc(self, key: SessionKey, password: str) -> None:
+        self.vnc = (key, password)
+        self.show(self.session, rich=self.rich, note=self.note)
+
+    def hide_vnc(self) -> None:
+        if self.vnc is not None:
+            self.vnc = None
+            self.show(self.session, rich=self.rich, note=self.note)

@@ -38,6 +38,8 @@ class ProviderStatus:
     latency: float | None = None
     error: str | None = None
     stale: bool = False
+    note: str | None = None
+    """A fact about what is listed, shown after the count (a devices provider's organization)."""
 
 
 def age_text(seconds: float) -> str:
@@ -131,6 +133,8 @@ class ProviderPanel(Widget, can_focus=True):
             dot = ("● ", "provider-panel--ok")
         first: list[Piece] = [(mark, ""), dot, (status.name, "provider-panel--name"),
                               (f" {status.kind} · {status.count}", "provider-panel--dim")]
+        if status.note:
+            first.append((f" · {status.note}", "provider-panel--dim"))
         facts = []
         if status.received_at is not None:
             facts.append(age_text(self.now() - status.received_at))
