@@ -5,6 +5,10 @@ The simulators run as a child process (`run_simulate(..., live=True)`, the code 
 up side by side, and the simulators' own work never competes with the console's event loop for
 the GIL. Their API keys stay in files of the child's temporary directory; the config it prints
 refers to them as `file:` and holds no secret.
+
+`t` on a vsay (`ssh`) session reaches a real shell: a `LocalSshServer` runs on a thread of the
+console for the run, with a generated client key and a known_hosts file trusting its host key
+(both in a temporary directory removed at exit), so host keys are checked and nothing is asked.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import os
 import select
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: the child starts before anything heavy is imported
@@ -92,6 +98,63 @@ class DemoSimulators:
             proc.wait()
 
 
+class DemoSsh:
+    """The demo's SSH server: a thread of this process, its files in one temporary directory."""
+
+    def __init__(self) -> None:
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self.server: Any = None
+        self.settings: dict[str, Any] | None = None
+
+    def start(self) -> None:
+        from sessionboard.sim.ssh_server import LocalSshServer
+
+        self._dir = tempfile.TemporaryDirectory(prefix="sessionboard-demo-ssh-")
+        root = Path(self._dir.name)
+        server = LocalSshServer(workdir=root / "server")
+        client_key = server.generate_client_key()
+        server.start_in_thread()
+        self.server = server
+        known_hosts = server.write_known_hosts(root / "known_hosts")
+        self.settings = {
+            "port": server.port,
+            "username": server.username,
+            "known_hosts": str(known_hosts),
+            "client_keys": [str(client_key)],
+        }
+
+    def apply(self, config: Config) -> Config:
+        """The config with every vsay provider attaching over SSH to this server."""
+        from sessionboard.config.models import SshSettings
+
+        if self.settings is None:
+            return config
+        ssh = SshSettings(**self.settings)
+        providers = [p.model_copy(update={"ssh": ssh}) if p.kind == "vsay" else p for p in config.providers]
+        return config.model_copy(update={"providers": providers})
+
+    def stop(self) -> None:
+        if self.server is not None:
+            try:
+                self.server.stop_thread()
+            except Exception:  # noqa: BLE001 - exiting: the directory goes anyway
+                pass
+            self.server = None
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+def _with_demo_ssh(app_class: type[SessionboardApp] | None) -> type[SessionboardApp]:
+    """The app class, attaching without the user's ~/.ssh/config and agent: the demo's server
+    knows only its own generated key."""
+    from sessionboard.ui.app import SessionboardApp
+
+    base = app_class or SessionboardApp
+    options = {**base.attach_options, "ssh_config": (), "use_agent": False}
+    return type(base.__name__, (base,), {"attach_options": options})
+
+
 def run_demo(
     *,
     seed: int = 1,
@@ -104,16 +167,21 @@ def run_demo(
     not import Textual before the simulators are started.
     """
     sims = DemoSimulators(seed=seed, sessions=sessions)
+    ssh = DemoSsh()
     try:
         sims.start()
+        try:
+            ssh.start()  # while the child starts
+        except (OSError, RuntimeError) as exc:
+            print(f"sessionboard demo: no SSH server, attach will fail: {exc}", file=sys.stderr)
         # Import Textual and the board while the child starts (two cores: side by side).
         import sessionboard.ui.app  # noqa: F401
         from sessionboard.ui.entry import run_console
 
-        config = sims.config()
+        config = ssh.apply(sims.config())
         if app_class is not None and not isinstance(app_class, type):
             app_class = app_class()
-        return run_console(config, title="sessionboard demo", app_class=app_class)
+        return run_console(config, title="sessionboard demo", app_class=_with_demo_ssh(app_class))
     except DemoError as exc:
         print(f"sessionboard demo: {exc}", file=sys.stderr)
         return 1
@@ -122,6 +190,7 @@ def run_demo(
         return 1
     finally:
         sims.stop()
+        ssh.stop()
 
 
 def demo_config_from_cluster(cluster: Any) -> Config:
