@@ -8,6 +8,7 @@ rolled over its limit must neither repeat nor drop lines.
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -44,22 +45,23 @@ def new_entries(shown: list[LogEntry], fresh: list[LogEntry]) -> list[LogEntry]:
     return [e for e in fresh if (e.timestamp or "") > stamp]
 
 
-def entry_text(entry: LogEntry, search: str = "") -> Text:
-    """One entry as the log shows it: time, a `$` before commands, the output indented."""
+def entry_text(entry: LogEntry, search: str = "") -> Table:
+    """One entry as the log shows it: the time, then a `$` and the command, or the output, which
+    wraps under itself (a hanging indent), matches of the search highlighted."""
     stamp = (entry.timestamp or "").replace("T", " ").rstrip("Z")
-    text = Text(no_wrap=False)
-    text.append(f"{stamp:<19} ", style="dim")
     if entry.type == "command":
-        text.append("$ ", style="bold green")
-        text.append(entry.content, style="bold")
+        content = Text()
+        content.append("$ ", style="bold green")
+        content.append(entry.content, style="bold")
     else:
-        lines = entry.content.splitlines() or [""]
-        text.append(lines[0])
-        for line in lines[1:]:
-            text.append("\n" + " " * 22 + line)
+        content = Text(entry.content)
     if search:
-        text.highlight_words([search], style="reverse", case_sensitive=False)
-    return text
+        content.highlight_words([search], style="reverse", case_sensitive=False)
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=19, no_wrap=True, style="dim")
+    grid.add_column(ratio=1)
+    grid.add_row(stamp, content)
+    return grid
 
 
 def matches(entry: LogEntry, search: str) -> bool:
@@ -163,7 +165,7 @@ class LogsScreen(ModalScreen[None]):
         log = self.query_one(RichLog)
         for entry in added:
             if matches(entry, self.search):
-                log.write(entry_text(entry, self.search))
+                log.write(entry_text(entry, self.search), expand=True)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -183,7 +185,7 @@ class LogsScreen(ModalScreen[None]):
         log.clear()
         for entry in self.entries:
             if matches(entry, self.search):
-                log.write(entry_text(entry, self.search))
+                log.write(entry_text(entry, self.search), expand=True)
         self._update_status()
 
     def on_input_changed(self, event: Input.Changed) -> None:
