@@ -1,0 +1,207 @@
+"""End to end over loopback SSH: `cat` of a big file into a `TerminalView` on an `SshBackend`, in a
+headless Textual app; the SSH server (`LocalSshServer`, a real bash in a real pty) runs in a
+process of its own, as a remote host would.
+
+    /work/venv/bin/python bench/bench_terminal_ssh.py [--mb 20] [--repeat 3]
+
+Prints, best of --repeat runs, beside an anchor measured in the same run:
+- MB/s through SSH, the widget and the emulator (bytes the pane processed / time from sending the
+  command until the channel closed), against the bare emulator fed the same bytes (goal: at least
+  0.8x of it);
+- frames per second actually painted while the flood scrolls every row (goal: about 60);
+- the worst event-loop stall during the flood (an upper bound on how late a key is handled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sessionboard.terminal.backend import TerminalClosed  # noqa: E402
+from sessionboard.terminal.emulator import Emulator  # noqa: E402
+from sessionboard.terminal.ssh import SshBackend  # noqa: E402
+from sessionboard.terminal.widget import TerminalView  # noqa: E402
+
+WORDS = "the quick brown fox jumps over lazy dog lorem ipsum dolor sit amet session board".split()
+
+
+def make_file(path: Path, size: int) -> None:
+    rng = random.Random(1)
+    lines = []
+    total = 0
+    while total < size:
+        line = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 14)))[:79]
+        lines.append(line)
+        total += len(line) + 1
+    path.write_text("\n".join(lines) + "\n")
+
+
+class CountingView(TerminalView):
+    """Counts the frames really painted: render passes over row 0 (the flood scrolls every row)."""
+
+    painted = 0
+
+    def render_line(self, y: int):  # type: ignore[no-untyped-def]
+        if y == 0:
+            self.painted += 1
+        return super().render_line(y)
+
+
+class BenchApp(App[None]):
+    def __init__(self, backend: SshBackend) -> None:
+        super().__init__()
+        self.backend = backend
+        self.done = asyncio.Event()
+        self.reason = ""
+
+    def compose(self) -> ComposeResult:
+        yield CountingView(self.backend)
+
+    def on_mount(self) -> None:
+        self.query_one(CountingView).focus()
+
+    def on_terminal_view_ended(self, message: TerminalView.Ended) -> None:
+        self.reason = message.reason
+        self.done.set()
+
+
+def start_server(workdir: Path) -> tuple[subprocess.Popen[str], dict[str, Any], Path]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sessionboard.sim.ssh_server"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=workdir,
+    )
+    assert proc.stdout is not None
+    info = json.loads(proc.stdout.readline())
+    known_hosts = workdir / "known_hosts"
+    known_hosts.write_text(info["known_hosts_line"] + "\n")
+    return proc, info, known_hosts
+
+
+async def one_run(info: dict[str, Any], known_hosts: Path, path: Path) -> dict[str, float]:
+    backend = SshBackend(
+        info["host"], info["port"], info["username"], known_hosts, [info["client_key"]],
+        ssh_config=(), use_agent=False,
+    )
+    app = BenchApp(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(CountingView)
+        while view._writer is None:  # connected: the writer starts once the channel is open
+            await pilot.pause(0.01)
+        fed0 = view.bytes_fed
+        stall = 0.0
+
+        async def watch_loop() -> None:
+            nonlocal stall
+            while True:
+                t = time.perf_counter()
+                await asyncio.sleep(0.01)
+                stall = max(stall, time.perf_counter() - t - 0.01)
+
+        painted0, feed0 = view.painted, view.feed_seconds
+        t0 = time.perf_counter()
+        view.send(f"stty -echo; cat {path}; exit\r".encode())
+        watcher = asyncio.create_task(watch_loop())
+        await asyncio.wait_for(app.done.wait(), timeout=600)
+        dt = time.perf_counter() - t0
+        watcher.cancel()
+        if app.reason != "exit status 0":
+            raise SystemExit(f"the remote cat did not end cleanly: {app.reason}")
+        fed = view.bytes_fed - fed0
+        return {
+            "mbps": fed / dt / 1e6,
+            "fps": (view.painted - painted0) / dt,
+            "stall_ms": stall * 1000,
+            "bytes": fed,
+            "feed_share": (view.feed_seconds - feed0) / dt,
+            "seconds": dt,
+        }
+
+
+async def ssh_only_rate(info: dict[str, Any], known_hosts: Path, path: Path) -> float:
+    """The transport alone: the same remote `cat` read through `SshBackend` and thrown away."""
+    backend = SshBackend(
+        info["host"], info["port"], info["username"], known_hosts, [info["client_key"]],
+        ssh_config=(), use_agent=False,
+    )
+    await backend.start(80, 24)
+    await backend.write(b"stty -echo; echo READY; cat " + str(path).encode() + b"; exit\r")
+    got = b""
+    while b"READY\r\n" not in got:
+        got = (got + await backend.read())[-4096:]
+    total = 0
+    t0 = time.perf_counter()
+    try:
+        while True:
+            total += len(await backend.read())
+    except TerminalClosed:
+        pass
+    dt = time.perf_counter() - t0
+    await backend.close()
+    return total / dt / 1e6
+
+
+def emulator_rate(data: bytes) -> float:
+    emu = Emulator(80, 24)
+    t = time.perf_counter()
+    for i in range(0, len(data), 32768):
+        emu.feed(data[i : i + 32768])
+    return len(data) / (time.perf_counter() - t) / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-ssh-") as tmp:
+        root = Path(tmp)
+        path = root / "big.txt"
+        make_file(path, int(args.mb * 1e6))
+        crlf = path.read_bytes().replace(b"\n", b"\r\n")  # what the remote pty delivers (onlcr)
+        proc, info, known_hosts = start_server(root)
+        try:
+            runs, anchors, transports = [], [], []
+            for _ in range(args.repeat):
+                runs.append(asyncio.run(one_run(info, known_hosts, path)))
+                anchors.append(emulator_rate(crlf))
+                transports.append(asyncio.run(ssh_only_rate(info, known_hosts, path)))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    best = max(runs, key=lambda r: r["mbps"])
+    anchor = max(anchors)
+    ratio = best["mbps"] / anchor
+    print(f"cat of {args.mb:g} MB over loopback SSH into TerminalView (80x24, headless), best of {args.repeat}")
+    print(f"{'figure':<28} {'value':>9} {'goal':>10} {'anchor':>22}")
+    print(f"{'ssh+widget MB/s':<28} {best['mbps']:>9.2f} {'>=0.8x':>10} {anchor:>16.2f} emu  -> {ratio:.2f}x "
+          f"{'ok' if ratio >= 0.8 else 'BELOW GOAL'}")
+    ssh_rate = max(transports)
+    serial = 1 / (1 / anchor + 1 / ssh_rate)
+    print(f"{'':<28} {'':>9} {'':>10} {ssh_rate:>16.2f} ssh alone (SshBackend reads, no widget)")
+    print(f"{'':<28} {'':>9} {'':>10} {serial:>16.2f} both in series, one core -> "
+          f"{best['mbps'] / serial:.2f}x of that bound")
+    print(f"{'frames painted /s':<28} {best['fps']:>9.1f} {'~60':>10}")
+    stalls = sorted(r["stall_ms"] for r in runs)
+    print(f"{'worst loop stall ms':<28} {stalls[0]:>9.1f} {'<100':>10}   (per run: {', '.join(f'{v:.0f}' for v in stalls)})")
+    per_run = ", ".join(f"{r['mbps']:.2f}" for r in runs)
+    print(f"(bytes through the pane {best['bytes']}, {best['seconds']:.2f} s; emulator share of the wall time "
+          f"{best['feed_share']:.0%}; per-run MB/s: {per_run})")
+
+
+if __name__ == "__main__":
+    main()
