@@ -483,3 +483,45 @@ async def test_help_and_palette_list_every_endpoint_action() -> None:
         titles = [title for title, _help, _method in SessionCommands(board(app), None)._entries()]
         for spec in ENDPOINT_SPECS:
             assert spec.label in titles
+
+
+async def test_going_down_past_the_last_devices_row_loads_the_older_page() -> None:
+    cluster = make_cluster()
+    app = app_with(cluster, devices={"page_limit": 3}, poll_interval=600)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await all_polled(pilot, app)
+        sim = cluster.sims["devices"]
+        newest = [s["id"] for s in sim.orgs[sim.default_org].sessions[::-1]]
+        await pilot.press("a")
+        screen.post_message(screen.panel.Chosen(screen.panel, "lab"))
+        await wait_for(pilot, lambda: screen.table.provider_filter == "lab", "the table filtered to lab")
+        screen.table.focus()
+        assert screen.table.row_count == 6
+        await pilot.press("end", "down")
+        await wait_for(pilot, lambda: screen.table.row_count == 9, "the older page appended")
+        assert {k[1] for k in screen.table.keys()} == set(newest[:9])
+        assert screen.table.cursor_row == 5  # the cursor stays; the user goes on down into the new rows
+
+
+def test_new_log_entries_survive_a_window_that_rolled_over() -> None:
+    from sessionboard.providers.vsay import LogEntry
+    from sessionboard.ui.screens.logs import new_entries
+
+    def entry(second: int, kind: str = "command") -> LogEntry:
+        return LogEntry(timestamp=f"2035-03-02T09:00:{second:02d}Z", type=kind, content=f"c{second}")
+
+    shown = [entry(1), entry(2), entry(3)]
+    assert new_entries(shown, [entry(2), entry(3), entry(4)]) == [entry(4)]
+    assert new_entries(shown, [entry(1), entry(2), entry(3)]) == []
+    # the last shown entry rolled out of the answer: everything newer is new, nothing twice
+    assert new_entries(shown, [entry(5), entry(6)]) == [entry(5), entry(6)]
+    assert new_entries([], [entry(1)]) == [entry(1)]
+
+
+def test_bars_are_proportional_and_never_empty_for_a_count() -> None:
+    from sessionboard.ui.screens.stats import bar
+
+    assert bar(10, 10, 20) == "█" * 20
+    assert bar(5, 10, 20) == "█" * 10
+    assert bar(1, 1000, 20) != ""
+    assert bar(0, 10, 20) == ""

@@ -32,6 +32,8 @@ class WindowedPolling:
         self.older_cursor: str | None = None
         """The `before` of the page just past the window; None once the window holds every page."""
         self.polled = False
+        self.loading = False
+        """A "load older" is under way: scrolling on past the end must not send it twice."""
 
     @property
     def complete(self) -> bool:
@@ -73,12 +75,16 @@ class WindowedPolling:
             return f"{self.name}: no older sessions; every page is loaded"
         if self.pages >= MAX_PAGES:
             raise self.provider.fail(f"more than {MAX_PAGES} pages; paging stopped")
-        page, cursor = await self.provider.list_page(self.older_cursor)
+        self.loading = True
+        try:
+            page, cursor = await self.provider.list_page(self.older_cursor)
+        finally:
+            self.loading = False
         self.pages += 1
         self.older_cursor = cursor or None
         ended = sum(1 for s in page if not s.active)
         more = "" if cursor else "; that was the oldest page"
-        hint = f" ({ended} ended: `a` shows them)" if ended else ""
+        hint = f" ({ended} of them ended)" if ended else ""
         return f"{self.name}: {len(page)} older sessions loaded{hint}{more}"
 
     def reset(self) -> None:

@@ -351,6 +351,18 @@ class EndpointActions:
 
         self._with_provider(Capability.OLDER_PAGES, load)
 
+    def on_session_table_end_reached(self: MainScreen) -> None:  # type: ignore[misc]
+        """Down past the last row of a devices provider's sessions (the table filtered to it, or its
+        session last) loads the next older page, once at a time."""
+        keys = self.table.keys()
+        name = self.table.provider_filter or (keys[-1][0] if keys else None)
+        pager = self.endpoints.pagers.get(name) if name else None
+        if pager is None or not pager.polled or pager.complete or pager.loading:
+            return
+        self.run_action_worker(
+            "load_older", self.providers[pager.name], f"loading older sessions of {pager.name}", pager.load_older
+        )
+
     # ---- tasknet ---------------------------------------------------------------------------------------------
     def _vnc_session(self: MainScreen, what: str) -> tuple[Session, TasknetProvider] | None:  # type: ignore[misc]
         picked = self._selected_for(Capability.VNC, what)

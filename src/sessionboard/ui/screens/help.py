@@ -20,7 +20,7 @@ def keys_table(keys: dict[str, str]) -> Table:
     for spec in ACTION_SPECS:
         table.add_row(key_label(keys.get(spec.id, "")), spec.id, spec.help)
     for spec in ENDPOINT_SPECS:
-        table.add_row(key_label(spec.key) if spec.key else "ctrl+p", spec.id, spec.help)
+        table.add_row(key_label(spec.key) if spec.key else "palette", spec.id, spec.help)
     table.add_row("escape", "", "close a dialog, clear the filter, leave the detail pane")
     table.add_row("tab", "", "move between the provider panel, the table and the detail pane")
     table.add_row("ctrl+p", "", "the command palette: every action, and the themes")

@@ -137,6 +137,9 @@ class SessionTable(ScrollView, can_focus=True):
     class OrderChanged(Message):
         """Rows came, went or moved: the screen updates its counts."""
 
+    class EndReached(Message):
+        """The user asked to go down from the last row: the screen may load older sessions."""
+
     def __init__(self, *, now: Now = system_now, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.now = now
@@ -491,12 +494,16 @@ class SessionTable(ScrollView, can_focus=True):
         self.move_cursor_to(self._cursor - 1)
 
     def action_cursor_down(self) -> None:
+        if self._order and self.cursor_row >= len(self._order) - 1:
+            self.post_message(self.EndReached())
         self.move_cursor_to(self._cursor + 1)
 
     def action_page_up(self) -> None:
         self.move_cursor_to(self._cursor - max(1, self.scrollable_content_region.height - 2))
 
     def action_page_down(self) -> None:
+        if self._order and self.cursor_row >= len(self._order) - 1:
+            self.post_message(self.EndReached())
         self.move_cursor_to(self._cursor + max(1, self.scrollable_content_region.height - 2))
 
     def action_first(self) -> None:
