@@ -421,6 +421,14 @@ async def test_v_reveals_the_vnc_password_only_on_demand_then_hides_it(monkeypat
         await pilot.press("v")  # again: hidden
         await pilot.pause()
         assert password not in screen_text(app)
+        # moving to another row hides it too
+        await pilot.press("v")
+        await wait_for(pilot, lambda: screen.detail.vnc is not None, "revealed again")
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.detail.vnc is None and password not in screen_text(app)
+        screen.table.select_key(session.key)
+        await pilot.pause()
         # and on its own after a few seconds
         monkeypatch.setattr("sessionboard.ui.screens.endpoints.REVEAL_SECONDS", 0.3)
         await pilot.press("v")
