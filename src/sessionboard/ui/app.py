@@ -94,6 +94,15 @@ class SessionboardApp(App[int]):
             )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit ask first too while terminals are attached (as `q` does)."""
+        board = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if board is not None and board.terminals is not None and board.terminals.live_count:
+            if self.screen is board:
+                board.action_quit()
+            return
+        self.exit(0)
+
     def _fatal_error(self) -> None:
         """A bug that escaped every handler ends the console with one line, never a traceback:
         Textual's own report shows every frame's locals, which may hold request headers."""
