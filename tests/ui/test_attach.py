@@ -274,7 +274,7 @@ async def test_a_password_is_asked_in_a_dialog_and_goes_to_the_server(rig: Rig) 
         assert PASSWORD not in screen_text(view)
 
 
-async def test_a_shell_that_exits_shows_why_in_its_tab_and_ctrl_w_closes_it(rig: Rig) -> None:
+async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_closes_it(rig: Rig) -> None:
     app = rig.app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await polled(pilot, app)
@@ -287,6 +287,11 @@ async def test_a_shell_that_exits_shows_why_in_its_tab_and_ctrl_w_closes_it(rig:
         assert "exit status 3" in str(pane.status.render())
         assert "[session ended: exit status 3]" in screen_text(view)
         assert screen.table.row_count > 0  # the board is undisturbed
+        await pilot.press("ctrl+right_square_bracket")
+        await wait_for(pilot, lambda: isinstance(app.focused, SessionTable), "the table has the keyboard")
+        again = await attached(pilot, screen, session)  # `t` on an ended terminal connects anew
+        assert again is not view and again.ended is None
+        assert screen.terminals is not None and len(screen.terminals.panes) == 1
         await pilot.press("ctrl+right_square_bracket")
         await pilot.press("ctrl+w")
         await wait_for(pilot, lambda: screen.terminals is None, "the terminal area gone with its last tab")

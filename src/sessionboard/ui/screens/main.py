@@ -26,6 +26,7 @@ from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
 from sessionboard.ui.screens.endpoints import EndpointActions
+
 # The dialogs are imported where they open: fewer widgets to import before the first screen.
 from sessionboard.ui.widgets.detail import DetailPane
 from sessionboard.ui.widgets.keys import KeyBar
@@ -343,10 +344,12 @@ class MainScreen(EndpointActions, Screen[None]):
             self.notify("no terminal is attached", timeout=3)
             return
         self.table.focus()
+        self.table.scroll_to_cursor()
 
     def on_terminal_view_released(self, event: TerminalView.Released) -> None:
         event.stop()
         self.table.focus()
+        self.table.scroll_to_cursor()  # rows may have come and gone above it meanwhile
 
     def on_terminal_view_ended(self, event: TerminalView.Ended) -> None:
         event.stop()  # shown in its tab; nothing else on the board changes
@@ -375,7 +378,10 @@ class MainScreen(EndpointActions, Screen[None]):
             tabs = TerminalTabs(id="terminals")
             await self.mount(tabs, after=self.query_one("#body"))
             self.add_class("-terminal")
-        if tabs.show(session.key):
+        old = tabs.pane_for(session.key)
+        if old is not None and old.ended is not None:
+            await tabs.close(session.key)  # `t` on a terminal that ended connects again
+        elif tabs.show(session.key):
             return
         label = f"{session.provider}: {session.name or session.id}"
         holder: list[TerminalPane] = []
