@@ -53,6 +53,7 @@ ENDPOINT_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("load_older", "load_older", "Load older sessions", "devices: load the next older page of sessions (the polls keep it)", key="p"),
     ActionSpec("vnc_reveal", "vnc_reveal", "Reveal VNC password", "tasknet: show the selected session's VNC password for a few seconds (again: hide)", key="v"),
     ActionSpec("vnc_copy", "vnc_copy", "Copy VNC password", "tasknet: copy the selected session's VNC password to the clipboard", key="y"),
+    ActionSpec("close_terminal", "close_terminal", "Close terminal tab", "close the terminal tab shown (from the board: in a terminal every key but ctrl+] is the program's)", key="ctrl+w"),
 )
 """The endpoints beyond list / create / close / extend / attach. Their keys are not in CONFIG.md's
 `[keys]` names, so they are not rebindable yet; none clashes with a default key there."""

@@ -43,8 +43,6 @@ NARROW_WIDTH = 120
 """Below this many columns the providers go above the table, one line each."""
 SIDE_DETAIL_WIDTH = 180
 """Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
-CLOSE_TERMINAL_KEY = "ctrl+w"
-"""Closes the terminal tab shown, from the board's side (in a terminal every key is the program's)."""
 
 
 class DetailFetched(Message):
@@ -62,7 +60,6 @@ class MainScreen(EndpointActions, Screen[None]):
         *build_bindings(),
         *endpoint_bindings(),
         Binding("escape", "escape", "Back", show=False),
-        Binding(CLOSE_TERMINAL_KEY, "close_terminal", "Close terminal", show=False, id="close_terminal"),
     ]
 
     def __init__(self, providers: list[Provider], *, config: Config, now: Now, autopoll: bool = True) -> None:
