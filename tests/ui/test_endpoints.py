@@ -533,3 +533,40 @@ def test_bars_are_proportional_and_never_empty_for_a_count() -> None:
     assert bar(5, 10, 20) == "█" * 10
     assert bar(1, 1000, 20) != ""
     assert bar(0, 10, 20) == ""
+
+
+async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected() -> None:
+    cluster = make_cluster()
+    clock = [FIXED.timestamp()]
+    app = app_with(cluster, now=lambda: clock[0], poll_interval=600)
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await all_polled(pilot, app)
+        select(screen, "ssh")
+        provider = screen.providers["browsers"]
+        screen.run_action_worker("create", provider, "creating", lambda: screen._create(provider, {"leaseTime": "5"}))
+        await wait_for(pilot, lambda: len(screen.endpoints.created) == 1, "the session created")
+        key = next(iter(screen.endpoints.created))
+        await wait_for(pilot, lambda: screen.table.session(key) is not None, "the new session listed")
+        assert screen.table.cursor_key != key
+        end = instant(screen.table.session(key).expires_at)
+        clock[0] = end - 30
+        await wait_for(pilot, lambda: any(f"the lease of {key[1]} ends in" in m for m in messages(app)), "the warning")
+
+
+async def test_device_view_shows_a_failed_device_and_the_providers_message() -> None:
+    cluster = make_cluster()
+    app = make_app(cluster, poll_interval=600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await all_polled(pilot, app)
+        sim = cluster.sims["rufus"]
+        sim.fault = Fault("500", times=1)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DevicesActiveScreen), "the devices view")
+        view = app.screen
+        await wait_for(pilot, lambda: bool(view.rows), "the devices read")
+        failed = [r for r in view.rows if r.error]
+        assert len(failed) == 1 and "HTTP 500" in failed[0].error
+        assert len([r for r in view.rows if not r.error]) == len(sim.device_ids) - 1
+        assert any("timing:" in m and "HTTP 500" in m for m in messages(app))
+        await pilot.press("r")  # the fault healed: every device reads again
+        await wait_for(pilot, lambda: not any(r.error for r in view.rows), "every device read")
