@@ -380,7 +380,7 @@ class MainScreen(EndpointActions, Screen[None]):
             await tabs.close(session.key)  # `t` on a terminal that ended connects again
         elif tabs.show(session.key):
             return
-        label = f"{session.provider}: {session.name or session.id}"
+        label = f"{session.provider}: {session.name} ({session.id})" if session.name else f"{session.provider}: {session.id}"
         holder: list[TerminalPane] = []
 
         def on_target(target: Any) -> None:
