@@ -15,12 +15,9 @@ from sessionboard.model import Capability, FieldError, Session, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.cli.output import session_table
+from sessionboard.errors import UsageError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments: exit 2 with this one line."""
 
 
 def _err(line: str) -> None:

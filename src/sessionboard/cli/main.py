@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 
 from sessionboard import __version__
-from sessionboard.cli.commands import (
-    EXIT_FAIL,
-    EXIT_USAGE,
-    UsageError,
-    check_command,
-    close_command,
-    create_command,
-    extend_command,
-    list_command,
-    logs_command,
-    stats_command,
-)
-from sessionboard.config import Config, ConfigError, find_config, load_config
+from typing import TYPE_CHECKING
+
+from sessionboard.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from sessionboard.config import Config
+
+# The verbs import their stacks (pydantic models, httpx, Textual) only when run: `demo` starts its
+# simulators before anything heavy is imported, so the two start side by side.
+EXIT_FAIL, EXIT_USAGE = 1, 2
 
 
 def _config_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -79,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(path_arg: str | None, required: bool = True) -> Config | None:
+    from sessionboard.config import find_config, load_config
+
     path = find_config(path_arg)
     if path is None:
         if required:
@@ -101,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_demo()
     if command == "locate":
-        from sessionboard.config import user_config_dir, user_themes_dir
+        from sessionboard.config import find_config, user_config_dir, user_themes_dir
         from sessionboard.config.paths import default_config_path
 
         print(f"config: {find_config(args.config) or default_config_path()}")
@@ -117,6 +115,18 @@ def _run(args: argparse.Namespace) -> int:
         from sessionboard.ui.entry import run_console
 
         return run_console(_load(args.config, required=False))
+
+    from sessionboard.cli.commands import (
+        check_command,
+        close_command,
+        create_command,
+        extend_command,
+        list_command,
+        logs_command,
+        stats_command,
+    )
+
+    import asyncio
 
     config = _load(args.config)
     assert config is not None

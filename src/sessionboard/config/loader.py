@@ -18,26 +18,9 @@ from sessionboard.config.models import (
     Config,
     ProviderBase,
 )
+from sessionboard.errors import ConfigError, NoConfigError
 
 TOP_LEVEL = ("app", "providers", "keys")
-
-
-class ConfigError(Exception):
-    """A file that cannot be used. `problems` holds one line each; none of them holds a secret."""
-
-    def __init__(self, problems: list[str], path: Path | None = None) -> None:
-        self.problems = problems
-        self.path = path
-        where = f"{path}: " if path else ""
-        super().__init__(where + "; ".join(problems))
-
-    def lines(self) -> list[str]:
-        head = f"{self.path}: " if self.path else ""
-        return [f"{head}{problem}" for problem in self.problems]
-
-
-class NoConfigError(ConfigError):
-    """No file given and none in the user config dir: the console explains how to begin."""
 
 
 def _place(prefix: str, loc: tuple[Any, ...]) -> str:
