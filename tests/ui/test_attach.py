@@ -199,6 +199,8 @@ async def test_a_session_created_from_the_console_attaches_over_the_websocket(ri
             pilot, lambda: "websocket" in str(pane_of(screen, session).status.render()), "the WebSocket route"
         )
         await echo_42(pilot, view)
+        token = rig.cluster.sims["vsay"].sessions[created.id].token  # type: ignore[attr-defined]
+        assert token and token not in app.export_screenshot()  # the terminal's credential is never shown
 
 
 async def test_an_unknown_host_key_is_asked_by_fingerprint_and_accepting_remembers_it(
