@@ -351,3 +351,20 @@ async def test_t_on_a_session_that_cannot_attach_says_so(rig: Rig) -> None:
         messages = [n.message for n in app._notifications]
         assert any("cannot attach a terminal" in m and "ssh (vsay)" in m for m in messages), messages
         assert screen.terminals is None
+
+
+async def test_ending_a_terminal_while_its_host_key_question_is_open_takes_the_dialog_down(
+    rig: Rig, tmp_path: Path
+) -> None:
+    app = rig.app(known_hosts=tmp_path / "none")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await polled(pilot, app)
+        session = await select_vsay(pilot, screen)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, HostKeyScreen), "the host key dialog")
+        assert screen.terminals is not None and screen.terminals.end(session.key, "session closed")
+        pane = pane_of(screen, session)
+        await wait_for(pilot, lambda: pane.ended is not None, "the terminal ended")
+        assert pane.ended == "session closed"
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the dialog taken down")
+        assert not (tmp_path / "none").exists()
