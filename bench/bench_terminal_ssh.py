@@ -2,7 +2,10 @@
 headless Textual app; the SSH server (`LocalSshServer`, a real bash in a real pty) runs in a
 process of its own, as a remote host would.
 
-    /work/venv/bin/python bench/bench_terminal_ssh.py [--mb 20] [--repeat 3]
+    /work/venv/bin/python bench/bench_terminal_ssh.py [--mb 20] [--repeat 3] [--attach]
+
+`--attach` puts the console's `AttachBackend` (resolve-and-connect wrapper, ends from outside)
+between the view and the SSH transport, as `t` in the console does.
 
 Prints, best of --repeat runs, beside an anchor measured in the same run:
 - MB/s through SSH, the widget and the emulator (bytes the pane processed / time from sending the
@@ -61,7 +64,7 @@ class CountingView(TerminalView):
 
 
 class BenchApp(App[None]):
-    def __init__(self, backend: SshBackend) -> None:
+    def __init__(self, backend: Any) -> None:
         super().__init__()
         self.backend = backend
         self.done = asyncio.Event()
@@ -92,12 +95,20 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen[str], dict[str, Any], 
     return proc, info, known_hosts
 
 
-async def one_run(info: dict[str, Any], known_hosts: Path, path: Path) -> dict[str, float]:
+async def one_run(info: dict[str, Any], known_hosts: Path, path: Path, attach: bool = False) -> dict[str, float]:
     backend = SshBackend(
         info["host"], info["port"], info["username"], known_hosts, [info["client_key"]],
         ssh_config=(), use_agent=False,
     )
-    app = BenchApp(backend)
+    if attach:
+        from sessionboard.ui.attach import AttachBackend
+
+        async def connect() -> SshBackend:
+            return backend
+
+        app = BenchApp(AttachBackend(connect))
+    else:
+        app = BenchApp(backend)
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(CountingView)
         while view._writer is None:  # connected: the writer starts once the channel is open
@@ -142,9 +153,9 @@ async def ssh_only_rate(info: dict[str, Any], known_hosts: Path, path: Path) -> 
     await backend.write(b"stty -echo; echo READY; cat " + str(path).encode() + b"; exit\r")
     got = b""
     while b"READY\r\n" not in got:
-        got = (got + await backend.read())[-4096:]
-    total = 0
+        got = got[-16:] + await backend.read()
     t0 = time.perf_counter()
+    total = len(got) - got.index(b"READY\r\n") - len(b"READY\r\n")
     try:
         while True:
             total += len(await backend.read())
@@ -167,6 +178,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--attach", action="store_true", help="through the console's AttachBackend")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-ssh-") as tmp:
         root = Path(tmp)
@@ -177,7 +189,7 @@ def main() -> None:
         try:
             runs, anchors, transports = [], [], []
             for _ in range(args.repeat):
-                runs.append(asyncio.run(one_run(info, known_hosts, path)))
+                runs.append(asyncio.run(one_run(info, known_hosts, path, args.attach)))
                 anchors.append(emulator_rate(crlf))
                 transports.append(asyncio.run(ssh_only_rate(info, known_hosts, path)))
         finally:
@@ -186,7 +198,8 @@ def main() -> None:
     best = max(runs, key=lambda r: r["mbps"])
     anchor = max(anchors)
     ratio = best["mbps"] / anchor
-    print(f"cat of {args.mb:g} MB over loopback SSH into TerminalView (80x24, headless), best of {args.repeat}")
+    via = " via AttachBackend" if args.attach else ""
+    print(f"cat of {args.mb:g} MB over loopback SSH{via} into TerminalView (80x24, headless), best of {args.repeat}")
     print(f"{'figure':<28} {'value':>9} {'goal':>10} {'anchor':>22}")
     print(f"{'ssh+widget MB/s':<28} {best['mbps']:>9.2f} {'>=0.8x':>10} {anchor:>16.2f} emu  -> {ratio:.2f}x "
           f"{'ok' if ratio >= 0.8 else 'BELOW GOAL'}")

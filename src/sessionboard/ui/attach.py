@@ -92,6 +92,7 @@ class AttachBackend:
         self.inner: TerminalBackend | None = None
         self.end_reason: str | None = None
         self._ended = asyncio.Event()
+        self._ended_waiter: asyncio.Future[bool] | None = None  # one for every read, not one each
         self.on_connected: Callable[[TerminalBackend], None] | None = None
 
     async def _race(self, work: Awaitable[T]) -> T:
@@ -101,14 +102,13 @@ class AttachBackend:
                 work.close()
             raise TerminalClosed(self.end_reason)
         task: asyncio.Future[T] = asyncio.ensure_future(work)
-        ended = asyncio.ensure_future(self._ended.wait())
+        if self._ended_waiter is None:
+            self._ended_waiter = asyncio.ensure_future(self._ended.wait())
         try:
-            await asyncio.wait({task, ended}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({task, self._ended_waiter}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             task.cancel()
             raise
-        finally:
-            ended.cancel()
         if task.done() and not task.cancelled():
             if self.end_reason is not None and task.exception() is not None:
                 raise TerminalClosed(self.end_reason)
@@ -145,6 +145,8 @@ class AttachBackend:
             await self.inner.resize(cols, rows)
 
     async def close(self) -> None:
+        if self._ended_waiter is not None and not self._ended_waiter.done():
+            self._ended_waiter.cancel()
         inner = self.inner
         if inner is not None:
             await inner.close()
