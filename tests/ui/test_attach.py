@@ -368,3 +368,19 @@ async def test_ending_a_terminal_while_its_host_key_question_is_open_takes_the_d
         assert pane.ended == "session closed"
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the dialog taken down")
         assert not (tmp_path / "none").exists()
+
+
+async def test_a_lost_connection_ends_only_its_tab(rig: Rig) -> None:
+    app = rig.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await polled(pilot, app)
+        session = await select_vsay(pilot, screen)
+        view = await attached(pilot, screen, session)
+        await rig.server.drop_connections()
+        pane = pane_of(screen, session)
+        await wait_for(pilot, lambda: pane.ended is not None, "the end of the connection", view)
+        assert (pane.ended or "").startswith("connection lost")
+        assert f"[session ended: {pane.ended}" in screen_text(view).replace("\n", "")
+        screen.poll_now()  # the rest of the console goes on: polls still land
+        before = screen.statuses["ssh"].received_at
+        await wait_for(pilot, lambda: screen.statuses["ssh"].received_at != before, "a poll after the loss")
