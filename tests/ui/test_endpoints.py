@@ -75,7 +75,9 @@ async def palette(pilot: Any, query: str) -> None:
     """Run the palette's best hit for `query`."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette opened")
+    await wait_for(
+        pilot, lambda: isinstance(app.screen, CommandPalette) and isinstance(app.focused, Input), "the palette open"
+    )
     await pilot.press(*query)
     await wait_for(
         pilot,
@@ -117,7 +119,7 @@ async def test_l_shows_the_logs_follows_new_entries_and_searches(monkeypatch: py
         # search: only matching entries, the rest hidden
         word = logs.entries[-1].content.split()[0]
         await pilot.press("slash")
-        assert isinstance(app.focused, Input)
+        await wait_for(pilot, lambda: isinstance(app.focused, Input), "the search box focused")
         await pilot.press(*word)
         await pilot.pause()
         shown = [line for line in logs.shown_text().splitlines() if line[:4].isdigit()]
@@ -290,7 +292,9 @@ async def test_link_a_provider_session_from_the_palette() -> None:
         screen = await all_polled(pilot, app)
         session = select(screen, "agents")
         await palette(pilot, "link provider session")
-        await wait_for(pilot, lambda: isinstance(app.screen, AskTextScreen), "the question")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, AskTextScreen) and isinstance(app.focused, Input), "the question"
+        )
         assert session.target in app.screen.question
         await pilot.press(*"prov-42", "enter")
         path = f"/api/active-sessions/provider-session/{session.target}"
@@ -349,6 +353,8 @@ async def test_o_switches_the_organization_and_the_panel_shows_it() -> None:
         assert alpha in screen_text(app) and beta not in screen_text(app)
         await pilot.press("o")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), "the organizations")
+        options = app.screen.query_one("OptionList")
+        await wait_for(pilot, lambda: app.focused is options and options.highlighted == 0, "the current one highlighted")
         await pilot.press("down", "enter")
         provider = screen.providers["lab"]
         assert provider.organization == beta
