@@ -1,5 +1,5 @@
-"""`sessionboard demo`'s SSH side: the server it starts on a thread, and the settings it gives the
-vsay provider, reach a real shell with the host key checked and nothing asked."""
+"""`sessionboard demo`'s SSH side: the server it starts in a child process, and the settings it
+gives the vsay provider, reach a real shell with the host key checked and nothing asked."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from sessionboard.ui.demo import DemoSsh, _with_demo_ssh
 
 async def test_demo_ssh_settings_reach_a_shell_without_a_question_and_are_removed_at_exit() -> None:
     ssh = DemoSsh()
-    await asyncio.to_thread(ssh.start)
+    ssh.start()
     try:
+        await asyncio.to_thread(ssh.ready)
         config = ssh.apply(parse_config({"providers": SimCluster(seed=2, sessions_per_provider=1).provider_dicts()}))
         vsay = next(p for p in config.providers if p.kind == "vsay")
         settings = vsay.ssh  # type: ignore[attr-defined]
-        assert settings.port == ssh.server.port and settings.client_keys
+        assert settings.port == ssh.settings["port"] and settings.client_keys  # type: ignore[index]
         backend = SshBackend(
             "127.0.0.1", settings.port, settings.username, settings.known_hosts, settings.client_keys,
             RejectAll(),  # an unknown host key would be refused: it must already be known

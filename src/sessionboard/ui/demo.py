@@ -13,6 +13,7 @@ console for the run, with a generated client key and a known_hosts file trusting
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import subprocess
@@ -99,28 +100,50 @@ class DemoSimulators:
 
 
 class DemoSsh:
-    """The demo's SSH server: a thread of this process, its files in one temporary directory."""
+    """The demo's SSH server: `python -m sessionboard.sim.ssh_server` in a child process of its
+    own (started beside the simulators, so the console pays neither its imports nor its shells'
+    traffic), and a known_hosts file for it in a temporary directory removed at exit. The child
+    keeps its host key and generated client key in a temporary directory it removes when stopped."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+        self.proc: subprocess.Popen[bytes] | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
-        self.server: Any = None
         self.settings: dict[str, Any] | None = None
 
     def start(self) -> None:
-        from sessionboard.sim.ssh_server import LocalSshServer
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sessionboard.sim.ssh_server"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
+    def ready(self) -> None:
+        """Wait for the child's one JSON line: where it listens, the user, key and host key."""
+        proc = self.proc
+        if proc is None or proc.stdout is None:
+            raise DemoError("the SSH server was not started")
+        line = bytearray()
+        deadline = time.monotonic() + self.timeout
+        while not line.endswith(b"\n"):
+            if time.monotonic() > deadline:
+                raise DemoError(f"the SSH server did not start within {self.timeout:g}s")
+            if select.select([proc.stdout], [], [], 0.05)[0]:
+                chunk = os.read(proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise DemoError("the SSH server stopped")
+                line.extend(chunk)
+        info = json.loads(line)
         self._dir = tempfile.TemporaryDirectory(prefix="sessionboard-demo-ssh-")
-        root = Path(self._dir.name)
-        server = LocalSshServer(workdir=root / "server")
-        client_key = server.generate_client_key()
-        server.start_in_thread()
-        self.server = server
-        known_hosts = server.write_known_hosts(root / "known_hosts")
+        known_hosts = Path(self._dir.name) / "known_hosts"
+        known_hosts.write_text(info["known_hosts_line"] + "\n", encoding="utf-8")
         self.settings = {
-            "port": server.port,
-            "username": server.username,
+            "port": info["port"],
+            "username": info["username"],
             "known_hosts": str(known_hosts),
-            "client_keys": [str(client_key)],
+            "client_keys": [info["client_key"]],
         }
 
     def apply(self, config: Config) -> Config:
@@ -134,12 +157,14 @@ class DemoSsh:
         return config.model_copy(update={"providers": providers})
 
     def stop(self) -> None:
-        if self.server is not None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
             try:
-                self.server.stop_thread()
-            except Exception:  # noqa: BLE001 - exiting: the directory goes anyway
-                pass
-            self.server = None
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
@@ -171,14 +196,19 @@ def run_demo(
     try:
         sims.start()
         try:
-            ssh.start()  # while the child starts
-        except (OSError, RuntimeError) as exc:
-            print(f"sessionboard demo: no SSH server, attach will fail: {exc}", file=sys.stderr)
+            ssh.start()  # a second child, beside the simulators
+        except OSError as exc:
+            print(f"sessionboard demo: no SSH server, attach will fail: {exc.strerror}", file=sys.stderr)
         # Import Textual and the board while the child starts (two cores: side by side).
         import sessionboard.ui.app  # noqa: F401
         from sessionboard.ui.entry import run_console
 
-        config = ssh.apply(sims.config())
+        config = sims.config()
+        try:
+            ssh.ready()
+            config = ssh.apply(config)
+        except (DemoError, ValueError, KeyError) as exc:
+            print(f"sessionboard demo: no SSH server, attach will fail: {exc}", file=sys.stderr)
         if app_class is not None and not isinstance(app_class, type):
             app_class = app_class()
         return run_console(config, title="sessionboard demo", app_class=_with_demo_ssh(app_class))
