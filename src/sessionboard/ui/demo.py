@@ -6,9 +6,10 @@ up side by side, and the simulators' own work never competes with the console's 
 the GIL. Their API keys stay in files of the child's temporary directory; the config it prints
 refers to them as `file:` and holds no secret.
 
-`t` on a vsay (`ssh`) session reaches a real shell: a `LocalSshServer` runs on a thread of the
-console for the run, with a generated client key and a known_hosts file trusting its host key
-(both in a temporary directory removed at exit), so host keys are checked and nothing is asked.
+`t` on a vsay (`ssh`) session reaches a real shell: a `LocalSshServer` runs for the run in a
+second child process, with a generated client key, and the console gets a known_hosts file
+trusting its host key (temporary files, removed at exit), so host keys are checked and nothing is
+asked.
 """
 
 from __future__ import annotations
