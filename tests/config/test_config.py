@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sessionboard.config import ConfigError, find_config, load_config, parse_config, save_theme
-from sessionboard.config.models import DEFAULT_KEYS
+from sessionboard.config.models import DEFAULT_KEYS, EXTRA_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +86,7 @@ def test_duplicate_names_and_keys():
 
 def test_keys_rebind():
     config = parse_config({"keys": {"close": "ctrl+d"}})
-    assert config.keys == {**DEFAULT_KEYS, "close": "ctrl+d"}
+    assert config.keys == {**DEFAULT_KEYS, **EXTRA_KEYS, "close": "ctrl+d"}
 
 
 def test_invalid_toml_is_one_line(tmp_path):
@@ -120,3 +120,10 @@ def test_save_theme_keeps_the_other_values(tmp_path):
     assert config.app.theme == "sessionboard-light"
     assert config.app.poll_interval == 2.0
     assert [p.name for p in config.providers] == ["a"]
+
+
+def test_endpoint_keys_are_rebindable_and_clashes_are_caught():
+    config = parse_config({"keys": {"logs": "L", "stats": "ctrl+s"}})
+    assert config.keys["logs"] == "L" and config.keys["stats"] == "ctrl+s" and config.keys["vnc_copy"] == "y"
+    found = problems({"keys": {"close": "l"}})
+    assert found == ["keys.logs: 'l' is already bound to close; choose another key"]

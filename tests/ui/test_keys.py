@@ -341,7 +341,7 @@ async def test_q_quits() -> None:
 
 async def test_keys_from_the_config_rebind_the_actions() -> None:
     cluster = make_cluster()
-    config = make_config(cluster, keys={"close": "ctrl+d", "sort": "o"})
+    config = make_config(cluster, keys={"close": "ctrl+d", "sort": "k"})
     app = make_app(cluster, config)
     async with app.run_test(size=(200, 50)) as pilot:
         screen = await all_polled(pilot, app)
@@ -349,7 +349,7 @@ async def test_keys_from_the_config_rebind_the_actions() -> None:
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
-        await pilot.press("o")
+        await pilot.press("k")
         assert screen.table.sort_key == "name"
         await pilot.press("ctrl+d")
         assert isinstance(app.screen, ConfirmScreen)

@@ -3,7 +3,9 @@
 from sessionboard.config.loader import ConfigError, NoConfigError, load_config, parse_config, save_theme
 from sessionboard.config.models import (
     ACTIONS,
+    ALL_ACTIONS,
     DEFAULT_KEYS,
+    EXTRA_KEYS,
     KINDS,
     AgentsConfig,
     AppSettings,
@@ -20,7 +22,9 @@ from sessionboard.config.paths import find_config, user_config_dir, user_themes_
 
 __all__ = [
     "ACTIONS",
+    "ALL_ACTIONS",
     "DEFAULT_KEYS",
+    "EXTRA_KEYS",
     "KINDS",
     "AgentsConfig",
     "AppSettings",

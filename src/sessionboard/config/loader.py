@@ -10,9 +10,10 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.models import (
-    ACTIONS,
+    ALL_ACTIONS,
     CONFIG_BY_KIND,
     DEFAULT_KEYS,
+    EXTRA_KEYS,
     KINDS,
     AppSettings,
     Config,
@@ -103,14 +104,14 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         seen[provider.name] = index
         providers.append(provider)
 
-    keys = dict(DEFAULT_KEYS)
+    keys = {**DEFAULT_KEYS, **EXTRA_KEYS}
     raw_keys = data.get("keys", {})
     if not isinstance(raw_keys, dict):
         problems.append("keys: must be a table of action = \"key\"")
         raw_keys = {}
     for action, key in raw_keys.items():
-        if action not in ACTIONS:
-            problems.append(f"keys.{action}: unknown action; use one of: {', '.join(ACTIONS)}")
+        if action not in ALL_ACTIONS:
+            problems.append(f"keys.{action}: unknown action; use one of: {', '.join(ALL_ACTIONS)}")
         elif not isinstance(key, str) or not key.strip():
             problems.append(f"keys.{action}: must be a key name such as \"ctrl+d\"")
         else:

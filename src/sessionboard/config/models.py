@@ -38,6 +38,21 @@ DEFAULT_KEYS: dict[str, str] = {
     "help": "question_mark",
     "quit": "q",
 }
+EXTRA_KEYS: dict[str, str] = {
+    "logs": "l",
+    "stats": "S",
+    "close_by_task": "X",
+    "device_active": "d",
+    "switch_organization": "o",
+    "load_older": "p",
+    "vnc_reveal": "v",
+    "vnc_copy": "y",
+    "close_terminal": "ctrl+w",
+}
+"""Keys of the actions beyond CONFIG.md's list (the other endpoints); rebindable the same way."""
+ALL_ACTIONS = ACTIONS + tuple(EXTRA_KEYS)
+"""What `[keys]` may rebind. Palette-only actions (cleanup, link, heartbeat of all stale) have no
+binding to rebind, so naming them there is reported as unknown rather than silently ignored."""
 
 
 def _secret(value: Any) -> Any:
@@ -160,7 +175,7 @@ class Config(BaseModel):
 
     app: AppSettings = Field(default_factory=AppSettings)
     providers: list[ProviderBase] = Field(default_factory=list)
-    keys: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_KEYS))
+    keys: dict[str, str] = Field(default_factory=lambda: {**DEFAULT_KEYS, **EXTRA_KEYS})
     path: Any = None
 
     def provider(self, name: str) -> ProviderBase:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from sessionboard.config import DEFAULT_KEYS
+from sessionboard.config import DEFAULT_KEYS, EXTRA_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +20,11 @@ class ActionSpec:
     label: str
     help: str
     show: bool = True
-    key: str = ""
-    """The default key of an action beyond CONFIG.md's list (those take theirs from `DEFAULT_KEYS`);
-    empty for actions reached from the command palette only."""
+
+    @property
+    def key(self) -> str:
+        """The default key (config's `DEFAULT_KEYS` / `EXTRA_KEYS`); empty for palette-only actions."""
+        return DEFAULT_KEYS.get(self.id) or EXTRA_KEYS.get(self.id, "")
 
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
@@ -42,21 +44,21 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
 SPEC_BY_ID = {spec.id: spec for spec in ACTION_SPECS}
 
 ENDPOINT_SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("logs", "logs", "Logs", "vsay: the selected session's commands and output, followed and searchable", key="l"),
-    ActionSpec("stats", "stats", "Statistics", "vsay: sessions, hours, users and top machines per day / week / month", key="S"),
-    ActionSpec("close_by_task", "close_by_task", "Close by task", "agents: close every session of the selected session's task", key="X"),
+    ActionSpec("logs", "logs", "Logs", "vsay: the selected session's commands and output, followed and searchable"),
+    ActionSpec("stats", "stats", "Statistics", "vsay: sessions, hours, users and top machines per day / week / month"),
+    ActionSpec("close_by_task", "close_by_task", "Close by task", "agents: close every session of the selected session's task"),
     ActionSpec("cleanup", "cleanup", "Clean up stale sessions", "agents: remove the sessions with no heartbeat within the server's stale time"),
     ActionSpec("link_provider_session", "link_provider_session", "Link provider session", "agents: link the selected session's task to a providerSessionId"),
     ActionSpec("heartbeat_stale", "heartbeat_stale", "Heartbeat all stale", "agents: send a heartbeat for every session listed as stale"),
-    ActionSpec("device_active", "device_active", "Active session per device", "rufus: each configured device's active session, with passings, first and last", key="d"),
-    ActionSpec("switch_organization", "switch_organization", "Switch organization", "devices: choose which of the configured organizations is listed", key="o"),
-    ActionSpec("load_older", "load_older", "Load older sessions", "devices: load the next older page of sessions (the polls keep it)", key="p"),
-    ActionSpec("vnc_reveal", "vnc_reveal", "Reveal VNC password", "tasknet: show the selected session's VNC password for a few seconds (again: hide)", key="v"),
-    ActionSpec("vnc_copy", "vnc_copy", "Copy VNC password", "tasknet: copy the selected session's VNC password to the clipboard", key="y"),
-    ActionSpec("close_terminal", "close_terminal", "Close terminal tab", "close the terminal tab shown (from the board: in a terminal every key but ctrl+] is the program's)", key="ctrl+w"),
+    ActionSpec("device_active", "device_active", "Active session per device", "rufus: each configured device's active session, with passings, first and last"),
+    ActionSpec("switch_organization", "switch_organization", "Switch organization", "devices: choose which of the configured organizations is listed"),
+    ActionSpec("load_older", "load_older", "Load older sessions", "devices: load the next older page of sessions (the polls keep it)"),
+    ActionSpec("vnc_reveal", "vnc_reveal", "Reveal VNC password", "tasknet: show the selected session's VNC password for a few seconds (again: hide)"),
+    ActionSpec("vnc_copy", "vnc_copy", "Copy VNC password", "tasknet: copy the selected session's VNC password to the clipboard"),
+    ActionSpec("close_terminal", "close_terminal", "Close terminal tab", "close the terminal tab shown (from the board: in a terminal every key but ctrl+] is the program's)"),
 )
-"""The endpoints beyond list / create / close / extend / attach. Their keys are not in CONFIG.md's
-`[keys]` names, so they are not rebindable yet; none clashes with a default key there."""
+"""The endpoints beyond list / create / close / extend / attach. `[keys]` rebinds them by these ids
+too (the config layer holds their default keys, so a clash with any other key is a config error)."""
 
 
 def build_bindings() -> list[Binding]:
@@ -75,7 +77,8 @@ def endpoint_bindings() -> list[Binding]:
 
 def keymap(keys: dict[str, str]) -> dict[str, str]:
     """`config.keys` (action -> key) as a Textual keymap (binding id -> key)."""
-    return {action: key for action, key in keys.items() if action in SPEC_BY_ID}
+    known = SPEC_BY_ID.keys() | {spec.id for spec in ENDPOINT_SPECS}
+    return {action: key for action, key in keys.items() if action in known}
 
 
 def key_label(key: str) -> str:
