@@ -462,21 +462,15 @@ class MainScreen(EndpointActions, Screen[None]):
         return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
 
     def action_close_session(self) -> None:
-        from sessionboard.ui.screens.confirm import ConfirmScreen
-
-        session = self.table.selected
-        if session is None:
-            self.notify("no session selected", severity="warning")
+        picked = self._selected_for(Capability.CLOSE, "close")
+        if picked is None:
             return
-        provider = self.providers.get(session.provider)
-        if provider is None:
-            return
-        if not provider.can(Capability.CLOSE):
-            self.notify(f"{provider.name}: a {provider.kind} provider cannot close sessions", severity="warning")
-            return
+        session, provider = picked
         if not session.active:
             self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
             return
+        label = f"{session.name} ({session.id})" if session.name else session.id
+        question = f"Close session {label} of provider {session.provider} ({session.kind})?"
 
         def go() -> None:
             self.run_action_worker(
@@ -484,17 +478,7 @@ class MainScreen(EndpointActions, Screen[None]):
                 lambda: self._close(provider, session.id), session=session.key,
             )
 
-        if not self.config.app.confirm_destructive:
-            go()
-            return
-        label = f"{session.name} ({session.id})" if session.name else session.id
-        question = f"Close session {label} of provider {session.provider} ({session.kind})?"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                go()
-
-        self.app.push_screen(ConfirmScreen("close session", question), answered)
+        self._confirm("close session", question, "Close", go)
 
     @staticmethod
     async def _close(provider: Provider, session_id: str) -> str:
