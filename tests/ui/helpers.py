@@ -99,3 +99,17 @@ async def fail_once(app: SessionboardApp, name: str) -> None:
         screen.apply_snapshot(previous.failed(exc.message, FIXED.timestamp(), LATENCY))
     else:
         raise AssertionError(f"{name} did not fail")
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker (the detail pane's "get", a logs read) finish and the screen repaint, with
+    every text cursor held still: a blinking cursor caught mid-blink makes a snapshot flaky."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()

@@ -12,15 +12,7 @@ from sessionboard.ui.app import SessionboardApp
 from sessionboard.ui.screens.devices_active import DevicesActiveScreen
 from sessionboard.ui.screens.logs import LogsScreen
 from sessionboard.ui.screens.stats import StatsScreen
-from tests.ui.helpers import board, load_once, make_app, make_cluster, wait_for
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.ui.helpers import board, settle, load_once, make_app, make_cluster, wait_for
 
 
 def board_app() -> SessionboardApp:

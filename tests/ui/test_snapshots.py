@@ -14,16 +14,7 @@ from textual.widgets import Input
 
 from sessionboard.sim.faults import Fault
 from sessionboard.ui.app import SessionboardApp
-from tests.ui.helpers import board, fail_once, load_once, make_app, make_cluster, wait_for
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker (the detail pane's "get") finish and the screen repaint."""
-    app = pilot.app
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.ui.helpers import board, settle, fail_once, load_once, make_app, make_cluster, wait_for
 
 
 def loaded(extra=None):  # type: ignore[no-untyped-def]
