@@ -44,6 +44,31 @@ _PAUSE_AT_CHUNKS = 256
 _READ_COALESCE_BYTES = 256 * 1024
 
 
+def cipher_preference() -> list[str]:
+    """asyncssh's own cipher list with AES-GCM first. The cipher runs on the console's event loop
+    beside the emulator; AES-GCM (hardware AES through OpenSSL) made `cat` of 10 MB into the pane
+    go from 0.59x to 0.76x of the bare emulator's rate, chacha20-poly1305 (asyncssh's first choice)
+    being the slower one here. Every other default stays, so no server is turned away."""
+    from asyncssh.encryption import get_default_encryption_algs
+
+    preferred = [b"aes128-gcm@openssh.com", b"aes256-gcm@openssh.com"]
+    defaults = list(get_default_encryption_algs())
+    ordered = [alg for alg in preferred if alg in defaults] + [alg for alg in defaults if alg not in preferred]
+    return [alg.decode() for alg in ordered]
+
+
+def _config_sets_ciphers(paths: list[str]) -> bool:
+    """The user's `Ciphers` line wins: no preference of ours is sent when any config file has one."""
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(line.strip().lower().startswith("ciphers") for line in text.splitlines()):
+            return True
+    return False
+
+
 class _HostKeyRecorder(asyncssh.SSHClient):
     """The asyncssh client side: records the host key the server offers (trust is decided by
     the known_hosts keys passed to asyncssh, and by `SshBackend` after a refusal), and relays
@@ -313,6 +338,8 @@ class SshBackend:
         }
         if self.username:
             options["username"] = self.username
+        if not _config_sets_ciphers(options["config"]):  # type: ignore[arg-type]
+            options["encryption_algs"] = cipher_preference()
         if keys:
             options["client_keys"] = keys
         if not self.use_agent:
