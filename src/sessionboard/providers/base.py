@@ -11,6 +11,7 @@ import asyncio
 import json
 import ssl
 from functools import lru_cache
+from collections.abc import Awaitable
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -21,6 +22,7 @@ from sessionboard.model import Capability, CreateField, Session, parse_values
 from sessionboard.providers.errors import ProviderError, Unsupported
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 SECRET_RAW_KEYS = frozenset({"vncPassword", "token", "password", "api_key", "apiKey"})
 MASK = "***"
@@ -111,9 +113,13 @@ class Provider:
     # ---- the verbs --------------------------------------------------------------------------------
     async def poll(self) -> list[Session]:
         """`list_sessions` bounded by the timeout as a whole, however many requests it takes."""
+        return await self.bounded(self.list_sessions())
+
+    async def bounded(self, work: Awaitable[T]) -> T:
+        """Any multi-request read held to the provider's timeout, failing as one clean line."""
         try:
             async with asyncio.timeout(self.timeout + 0.5):
-                return await self.list_sessions()
+                return await work
         except TimeoutError:
             raise ProviderError(self.name, f"timed out after {self.timeout:g}s") from None
 

@@ -80,19 +80,30 @@ class DevicesProvider(Provider):
         page = self.parse(_Page, body, what)
         return [self._to_session(item, what) for item in page.data], page.nextCursor
 
-    async def list_sessions(self) -> list[Session]:
+    async def list_window(self, pages: int) -> tuple[list[Session], str | None]:
+        """The newest `pages` pages, and the cursor of the page past them (None: nothing older).
+
+        The console polls a window of the newest pages and widens it on "load older"; `list`
+        reads them all. A cursor that repeats ends the read as a failure, never a loop.
+        """
         sessions: list[Session] = []
         seen: set[str] = set()
         cursor: str | None = None
-        for _ in range(MAX_PAGES):
+        for _ in range(min(pages, MAX_PAGES)):
             page, cursor = await self.list_page(cursor)
             sessions.extend(page)
             if not cursor:
-                return sessions
+                return sessions, None
             if cursor in seen:
                 raise self.fail(f"GET /api/v1/sessions: the cursor {cursor!r} came back twice; paging stopped")
             seen.add(cursor)
-        raise self.fail(f"GET /api/v1/sessions: more than {MAX_PAGES} pages; paging stopped")
+        return sessions, cursor
+
+    async def list_sessions(self) -> list[Session]:
+        sessions, cursor = await self.list_window(MAX_PAGES)
+        if cursor:
+            raise self.fail(f"GET /api/v1/sessions: more than {MAX_PAGES} pages; paging stopped")
+        return sessions
 
     async def get_session(self, session_id: str) -> Session:
         what = "GET /api/v1/sessions/{id}"

@@ -13,10 +13,8 @@ organization narrows the window back.
 
 from __future__ import annotations
 
-import asyncio
-
 from sessionboard.model import Session
-from sessionboard.providers import DevicesProvider, ProviderError
+from sessionboard.providers import DevicesProvider
 from sessionboard.providers.devices import MAX_PAGES
 
 INITIAL_PAGES = 2
@@ -47,25 +45,11 @@ class WindowedPolling:
         await self.provider.aclose()
 
     async def poll(self) -> list[Session]:
-        try:
-            async with asyncio.timeout(self.provider.timeout + 0.5):
-                return await self.list_window()
-        except TimeoutError:
-            raise ProviderError(self.name, f"timed out after {self.provider.timeout:g}s") from None
+        return await self.provider.bounded(self.list_window())
 
     async def list_window(self) -> list[Session]:
-        sessions: list[Session] = []
-        seen: set[str] = set()
-        cursor: str | None = None
-        for _ in range(min(self.pages, MAX_PAGES)):
-            page, cursor = await self.provider.list_page(cursor)
-            sessions.extend(page)
-            if not cursor:
-                break
-            if cursor in seen:
-                raise self.provider.fail(f"GET /api/v1/sessions: the cursor {cursor!r} came back twice; paging stopped")
-            seen.add(cursor)
-        self.older_cursor = cursor or None
+        sessions, cursor = await self.provider.list_window(self.pages)
+        self.older_cursor = cursor
         self.polled = True
         return sessions
 
