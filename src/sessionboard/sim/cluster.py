@@ -16,7 +16,6 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from sessionboard.sim.agents import AgentsSim
 from sessionboard.sim.base import SimBase
 from sessionboard.sim.clock import Clock
 from sessionboard.sim.devices import DevicesSim
+from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.rufus import RufusSim
 from sessionboard.sim.tasknet import TasknetSim
 from sessionboard.sim.vsay import VsaySim
@@ -106,8 +106,7 @@ class SimCluster:
         self._server: _Server | None = None
         self._serve_task: asyncio.Task[None] | None = None
         self._churn_task: asyncio.Task[None] | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner = LoopThread("sessionboard-sim")
 
     async def _index(self, request: Request) -> Response:
         return JSONResponse({kind: self.base_url(kind) for kind in self.sims})
@@ -241,49 +240,10 @@ class SimCluster:
     # -- running in a thread of its own ---------------------------------------------------------
     def start_in_thread(self, timeout: float = 10.0) -> None:
         """Serve from a daemon thread with its own loop (the console's demo, the CLI)."""
-        if self._thread is not None:
-            raise RuntimeError("the cluster is already running in a thread")
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        loop = asyncio.new_event_loop()
-
-        def run() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as exc:  # handed to the starting thread
-                failure.append(exc)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                loop.close()
-
-        self._loop = loop
-        self._thread = threading.Thread(target=run, name="sessionboard-sim", daemon=True)
-        self._thread.start()
-        if not ready.wait(timeout):
-            raise RuntimeError("the simulators did not start in time")
-        if failure:
-            self._thread.join()
-            self._thread = None
-            self._loop = None
-            raise failure[0]
+        self._runner.start(self.start, timeout, late="the simulators did not start in time")
 
     def stop_thread(self, timeout: float = 10.0) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        try:
-            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout)
-            self._loop = None
-            self._thread = None
+        self._runner.stop(self.stop, timeout)
 
 
 async def _simulate(port: int | None, sessions: int | None, seed: int, live: bool) -> int:

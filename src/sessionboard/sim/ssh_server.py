@@ -23,12 +23,12 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import asyncssh
 
+from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.shell import PtyShell
 from sessionboard.terminal.hostkeys import known_hosts_line
 
@@ -197,8 +197,7 @@ class LocalSshServer:
         self._connections: set[asyncssh.SSHServerConnection] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = 0
-        self._thread: threading.Thread | None = None
-        self._thread_loop: asyncio.AbstractEventLoop | None = None
+        self._runner = LoopThread("sessionboard-sshd")
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -266,23 +265,10 @@ class LocalSshServer:
 
     def start_in_thread(self, timeout: float = 30.0) -> None:
         """Serve from a daemon thread with its own event loop (for synchronous callers)."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="sessionboard-sshd", daemon=True)
-        thread.start()
-        self._thread_loop, self._thread = loop, thread
-        asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout)
+        self._runner.start(self.start, timeout, late="the SSH server did not start in time")
 
     def stop_thread(self, timeout: float = 30.0) -> None:
-        loop, thread = self._thread_loop, self._thread
-        if loop is None or thread is None:
-            return
-        try:
-            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout)
-            loop.close()
-            self._thread_loop = self._thread = None
+        self._runner.stop(self.stop, timeout)
 
     async def __aenter__(self) -> LocalSshServer:
         await self.start()
