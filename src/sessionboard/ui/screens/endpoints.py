@@ -142,6 +142,21 @@ class EndpointActions:
             return None
         return session, provider
 
+    def _selected_task(  # type: ignore[misc]
+        self: MainScreen, capability: Capability, what: str
+    ) -> tuple[Session, AgentsProvider, str] | None:
+        """The selected agents session, its provider and its task id; else a notification."""
+        picked = self._selected_for(capability, what)
+        if picked is None:
+            return None
+        session, provider = picked
+        assert isinstance(provider, AgentsProvider)
+        task = session.target
+        if not task:
+            self.notify(f"{provider.name}: session {session.id} has no task id", severity="warning")
+            return None
+        return session, provider, task
+
     def _listed(self: MainScreen, provider: Provider) -> tuple[Session, ...]:  # type: ignore[misc]
         snapshot = self.snapshots.get(provider.name)
         return snapshot.sessions if snapshot is not None else ()
@@ -180,15 +195,10 @@ class EndpointActions:
 
     # ---- agents ----------------------------------------------------------------------------------------------
     def action_close_by_task(self: MainScreen) -> None:  # type: ignore[misc]
-        picked = self._selected_for(Capability.CLOSE_BY_TASK, "close by task")
+        picked = self._selected_task(Capability.CLOSE_BY_TASK, "close by task")
         if picked is None:
             return
-        session, provider = picked
-        assert isinstance(provider, AgentsProvider)
-        task = session.target
-        if not task:
-            self.notify(f"{provider.name}: session {session.id} has no task id", severity="warning")
-            return
+        session, provider, task = picked
         listed = [s for s in self._listed(provider) if s.target == task]
         ids = ", ".join(s.id for s in listed[:5]) + (" …" if len(listed) > 5 else "")
         question = (
@@ -222,15 +232,10 @@ class EndpointActions:
         self._with_provider(Capability.CLEANUP, ask)
 
     def action_link_provider_session(self: MainScreen) -> None:  # type: ignore[misc]
-        picked = self._selected_for(Capability.LINK_PROVIDER_SESSION, "linking a provider session")
+        picked = self._selected_task(Capability.LINK_PROVIDER_SESSION, "linking a provider session")
         if picked is None:
             return
-        session, provider = picked
-        assert isinstance(provider, AgentsProvider)
-        task = session.target
-        if not task:
-            self.notify(f"{provider.name}: session {session.id} has no task id", severity="warning")
-            return
+        session, provider, task = picked
         from sessionboard.ui.screens.ask import AskTextScreen
 
         current = session.raw.get("providerSessionId") if isinstance(session.raw, dict) else None
