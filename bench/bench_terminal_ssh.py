@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
 import subprocess
 import sys
 import tempfile
@@ -34,33 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sessionboard.terminal.backend import TerminalClosed  # noqa: E402
-from sessionboard.terminal.emulator import Emulator  # noqa: E402
 from sessionboard.terminal.ssh import SshBackend  # noqa: E402
 from sessionboard.terminal.widget import TerminalView  # noqa: E402
 
-WORDS = "the quick brown fox jumps over lazy dog lorem ipsum dolor sit amet session board".split()
-
-
-def make_file(path: Path, size: int) -> None:
-    rng = random.Random(1)
-    lines = []
-    total = 0
-    while total < size:
-        line = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 14)))[:79]
-        lines.append(line)
-        total += len(line) + 1
-    path.write_text("\n".join(lines) + "\n")
-
-
-class CountingView(TerminalView):
-    """Counts the frames really painted: render passes over row 0 (the flood scrolls every row)."""
-
-    painted = 0
-
-    def render_line(self, y: int):  # type: ignore[no-untyped-def]
-        if y == 0:
-            self.painted += 1
-        return super().render_line(y)
+from flood import CountingView, emulator_rate, make_file  # noqa: E402
 
 
 class BenchApp(App[None]):
@@ -164,14 +140,6 @@ async def ssh_only_rate(info: dict[str, Any], known_hosts: Path, path: Path) -> 
     dt = time.perf_counter() - t0
     await backend.close()
     return total / dt / 1e6
-
-
-def emulator_rate(data: bytes) -> float:
-    emu = Emulator(80, 24)
-    t = time.perf_counter()
-    for i in range(0, len(data), 32768):
-        emu.feed(data[i : i + 32768])
-    return len(data) / (time.perf_counter() - t) / 1e6
 
 
 def main() -> None:

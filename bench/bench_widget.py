@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import sys
 import tempfile
 import time
@@ -27,31 +26,10 @@ from textual.app import App, ComposeResult
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sessionboard.terminal.emulator import Emulator  # noqa: E402
 from sessionboard.terminal.pty_backend import LocalPtyBackend  # noqa: E402
 from sessionboard.terminal.widget import TerminalView  # noqa: E402
 
-WORDS = "the quick brown fox jumps over lazy dog lorem ipsum dolor sit amet session board".split()
-
-
-def make_file(path: Path, size: int) -> None:
-    rng = random.Random(1)
-    lines = []
-    total = 0
-    while total < size:
-        line = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 14)))[:79]
-        lines.append(line)
-        total += len(line) + 1
-    path.write_text("\n".join(lines) + "\n")
-
-
-class CountingView(TerminalView):
-    painted = 0
-
-    def render_line(self, y: int):
-        if y == 0:
-            self.painted += 1
-        return super().render_line(y)
+from flood import CountingView, emulator_rate, make_file  # noqa: E402
 
 
 class BenchApp(App[None]):
@@ -123,17 +101,6 @@ async def one_run(path: Path) -> dict[str, float]:
             "frame_share": FRAME_SECONDS[0] / dt,
             "seconds": dt,
         }
-
-
-def emulator_rate(data: bytes, repeat: int) -> float:
-    best = 0.0
-    for _ in range(repeat):
-        emu = Emulator(80, 24)
-        t = time.perf_counter()
-        for i in range(0, len(data), 32768):
-            emu.feed(data[i : i + 32768])
-        best = max(best, len(data) / (time.perf_counter() - t) / 1e6)
-    return best
 
 
 def main() -> None:
