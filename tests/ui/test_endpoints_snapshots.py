@@ -25,10 +25,24 @@ def select(pilot: Pilot[Any], provider: str, where: Any = lambda s: s.active) ->
     screen.table.select_key(key)
 
 
+async def loaded(pilot: Pilot[Any]) -> None:
+    """The first poll in and drawn, before any key."""
+    await load_once(pilot.app)
+    await settle(pilot)
+
+
+async def open_logs(pilot: Pilot[Any]) -> None:
+    """The logs of the first active ssh session, once read."""
+    select(pilot, "ssh")
+    await pilot.press("l")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LogsScreen), "the logs")
+    logs = pilot.app.screen
+    await wait_for(pilot, lambda: bool(logs.entries), "the log read")
+
+
 def test_stats_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
-        await load_once(pilot.app)
-        await settle(pilot)
+        await loaded(pilot)
         await pilot.press("S")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen), "the statistics")
         stats = pilot.app.screen
@@ -41,13 +55,8 @@ def test_stats_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_logs_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
-        await load_once(pilot.app)
-        await settle(pilot)
-        select(pilot, "ssh")
-        await pilot.press("l")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LogsScreen), "the logs")
-        logs = pilot.app.screen
-        await wait_for(pilot, lambda: bool(logs.entries), "the log read")
+        await loaded(pilot)
+        await open_logs(pilot)
         await settle(pilot)
 
     assert snap_compare(board_app(), terminal_size=(110, 34), run_before=run_before)
@@ -55,13 +64,8 @@ def test_logs_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
 
 def test_logs_view_searched(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
-        await load_once(pilot.app)
-        await settle(pilot)
-        select(pilot, "ssh")
-        await pilot.press("l")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LogsScreen), "the logs")
-        logs = pilot.app.screen
-        await wait_for(pilot, lambda: bool(logs.entries), "the log read")
+        await loaded(pilot)
+        await open_logs(pilot)
         await pilot.press("slash", *"git")
         await settle(pilot)
 
@@ -70,8 +74,7 @@ def test_logs_view_searched(snap_compare) -> None:  # type: ignore[no-untyped-de
 
 def test_devices_active_view(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
-        await load_once(pilot.app)
-        await settle(pilot)
+        await loaded(pilot)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, DevicesActiveScreen), "the devices")
         view = pilot.app.screen
@@ -83,8 +86,7 @@ def test_devices_active_view(snap_compare) -> None:  # type: ignore[no-untyped-d
 
 def test_vnc_details_masked(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[Any]) -> None:
-        await load_once(pilot.app)
-        await settle(pilot)
+        await loaded(pilot)
         select(pilot, "browsers", lambda s: s.active and s.raw.get("isVncEnabled"))
         await settle(pilot)
         await pilot.press("enter")
