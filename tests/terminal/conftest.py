@@ -7,23 +7,20 @@ the fingerprint the SSH backend reports is checked against OpenSSH's own, not ag
 from __future__ import annotations
 
 import asyncio
-import os
+import dataclasses
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from sessionboard.sim.openssh import OpenSshError, OpenSshServer
 from sessionboard.sim.ssh_server import LocalSshServer
 from sessionboard.terminal.backend import TerminalBackend, TerminalClosed
+from sessionboard.terminal.relay import RelayedSshBackend
 from sessionboard.terminal.ssh import SshBackend
 
-SSHD = "/usr/sbin/sshd"
 READ_TIMEOUT = 10.0  # generous: a loaded 2-core machine, never a speed assertion
 
 
@@ -39,17 +36,19 @@ class SshTarget:
     known_hosts_line: str
     fingerprint: str  # "SHA256:..." of the server's host key
     pidfile: Path | None = None  # sshd's listener pid (OpenSSH only)
+    relayed: bool = False  # the transport in a helper process, as the console runs it
 
     def write_known_hosts(self, path: Path) -> Path:
         path.write_text(self.known_hosts_line + "\n", encoding="utf-8")
         return path
 
-    def backend(self, known_hosts: Path, **kwargs: object) -> SshBackend:
+    def backend(self, known_hosts: Path, **kwargs: object) -> SshBackend | RelayedSshBackend:
         """A backend isolated from this machine's ~/.ssh/config and agent."""
         options: dict[str, object] = {"ssh_config": (), "use_agent": False}
         options.update(kwargs)
         client_keys = options.pop("client_keys", [self.client_key])
-        return SshBackend(
+        kind = RelayedSshBackend if self.relayed else SshBackend
+        return kind(
             self.host,
             self.port,
             self.username,
@@ -164,108 +163,36 @@ def asyncssh_target(asyncssh_server: LocalSshServer) -> SshTarget:
 # -- OpenSSH's sshd ----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _keygen(path: Path) -> None:
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(path)],
-        check=True,
-        capture_output=True,
-    )
-
-
-def _sha256_fingerprint(pub: Path) -> str:
-    out = subprocess.run(
-        ["ssh-keygen", "-l", "-E", "sha256", "-f", str(pub)], check=True, capture_output=True, text=True
-    ).stdout
-    return next(word for word in out.split() if word.startswith("SHA256:"))
-
-
 @pytest.fixture(scope="session")
 def openssh_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshTarget]:
     """`sshd -D -e -f CONFIG` on 127.0.0.1, root login by a generated key. A missing sshd is a
     failure, not a skip: `.ci/run` installs openssh-server."""
-    if not os.access(SSHD, os.X_OK):
-        pytest.fail(f"{SSHD} is missing: install openssh-server (the SSH tests need a real sshd)")
-    workdir = tmp_path_factory.mktemp("sshd")
-    workdir.chmod(0o700)
-    host_key = workdir / "ssh_host_ed25519_key"
-    client_key = workdir / "client_key"
-    _keygen(host_key)
-    _keygen(client_key)
-    authorized = workdir / "authorized_keys"
-    shutil.copy(f"{client_key}.pub", authorized)
-    authorized.chmod(0o600)
-    port = _free_port()
-    config = workdir / "sshd_config"
-    config.write_text(
-        "\n".join(
-            [
-                f"Port {port}",
-                "ListenAddress 127.0.0.1",
-                f"HostKey {host_key}",
-                f"PidFile {workdir / 'sshd.pid'}",
-                f"AuthorizedKeysFile {authorized}",
-                "UsePAM no",
-                "PermitRootLogin yes",
-                "PubkeyAuthentication yes",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "StrictModes no",
-                "PrintMotd no",
-                "PrintLastLog no",
-                "X11Forwarding no",
-                "LogLevel ERROR",
-                "",
-            ]
-        ),
-        encoding="utf-8",
-    )
-    Path("/run/sshd").mkdir(parents=True, exist_ok=True)
-    log_path = workdir / "sshd.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"sshd exited with {process.returncode}: {log_path.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"sshd did not listen on {port}: {log_path.read_text(errors='replace')}")
-                time.sleep(0.05)
-        key_type, blob = Path(f"{host_key}.pub").read_text().split()[:2]
+        server = OpenSshServer.start(tmp_path_factory.mktemp("sshd"))
+    except OpenSshError as exc:
+        pytest.fail(f"the SSH tests need a real sshd: {exc}")
+    try:
         yield SshTarget(
             name="openssh",
-            host="127.0.0.1",
-            port=port,
-            username="root",
-            client_key=client_key,
-            known_hosts_line=f"[127.0.0.1]:{port} {key_type} {blob}",
-            fingerprint=_sha256_fingerprint(Path(f"{host_key}.pub")),
-            pidfile=workdir / "sshd.pid",
+            host=server.host,
+            port=server.port,
+            username=server.username,
+            client_key=server.client_key,
+            known_hosts_line=server.known_hosts_line,
+            fingerprint=server.fingerprint,
+            pidfile=server.pidfile,
         )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop()
 
 
-@pytest.fixture(params=["asyncssh", "openssh"])
+@pytest.fixture(params=["asyncssh", "openssh", "asyncssh-relayed", "openssh-relayed"])
 def ssh_target(request: pytest.FixtureRequest) -> SshTarget:
-    """Each SSH test runs against both servers."""
-    return request.getfixturevalue(f"{request.param}_target")  # type: ignore[no-any-return]
+    """Each SSH test runs against both servers, with the transport in this process
+    (`SshBackend`) and in a helper process (`RelayedSshBackend`, what the console uses)."""
+    server, _, relayed = str(request.param).partition("-")
+    target: SshTarget = request.getfixturevalue(f"{server}_target")
+    return dataclasses.replace(target, relayed=bool(relayed))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from sessionboard.sim.ssh_server import LocalSshServer
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.prompts import RejectAll
+from sessionboard.terminal.relay import RelayedSshBackend
 from sessionboard.terminal.ssh import SshBackend
 from tests.terminal.conftest import ready_shell
 
@@ -44,17 +45,27 @@ async def password_server() -> AsyncIterator[LocalSshServer]:
         yield server
 
 
-def _backend(server: LocalSshServer, prompts: object, **kwargs: object) -> SshBackend:
-    return SshBackend(
+@pytest.fixture(params=[SshBackend, RelayedSshBackend], ids=["in-process", "relayed"])
+def transport(request: pytest.FixtureRequest) -> type:
+    """Every question is asked the same way whether the transport runs here or in the
+    console's helper process (where it crosses the control socket)."""
+    return request.param  # type: ignore[no-any-return]
+
+
+Backend = SshBackend | RelayedSshBackend
+
+
+def _backend(server: LocalSshServer, prompts: object, transport: type, **kwargs: object) -> Backend:
+    return transport(  # type: ignore[no-any-return]
         server.host, server.port, server.username, server.write_known_hosts(),
         prompts=prompts,  # type: ignore[arg-type]
         ssh_config=(), use_agent=False, **kwargs,  # type: ignore[arg-type]
     )
 
 
-async def test_password_typed_into_the_prompt_logs_in(password_server: LocalSshServer) -> None:
+async def test_password_typed_into_the_prompt_logs_in(password_server: LocalSshServer, transport: type) -> None:
     typist = Typist(PASSWORD)
-    backend = _backend(password_server, typist)
+    backend = _backend(password_server, typist, transport)
     try:
         shell = await ready_shell(backend)
         await shell.run("echo WHO-$(id -un)", f"WHO-{password_server.username}".encode())
@@ -66,12 +77,12 @@ async def test_password_typed_into_the_prompt_logs_in(password_server: LocalSshS
 
 
 async def test_wrong_password_fails_without_leaking_it(
-    password_server: LocalSshServer, caplog: pytest.LogCaptureFixture
+    password_server: LocalSshServer, caplog: pytest.LogCaptureFixture, transport: type
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "wrong-Secret-8c1f"
     typist = Typist(wrong)
-    backend = _backend(password_server, typist)
+    backend = _backend(password_server, typist, transport)
     with pytest.raises(TerminalClosed) as closed:
         await backend.start(80, 24)
     await backend.close()
@@ -81,32 +92,34 @@ async def test_wrong_password_fails_without_leaking_it(
     assert wrong not in str(closed.value)
 
 
-async def test_nobody_to_ask_means_authentication_fails(password_server: LocalSshServer) -> None:
-    backend = _backend(password_server, RejectAll())
+async def test_nobody_to_ask_means_authentication_fails(password_server: LocalSshServer, transport: type) -> None:
+    backend = _backend(password_server, RejectAll(), transport)
     with pytest.raises(TerminalClosed) as closed:
         await backend.start(80, 24)
     assert closed.value.reason.endswith("authentication failed")
     await backend.close()
 
 
-async def test_unauthorized_key_is_refused(password_server: LocalSshServer, tmp_path: Path) -> None:
+async def test_unauthorized_key_is_refused(
+    password_server: LocalSshServer, tmp_path: Path, transport: type
+) -> None:
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     stranger.write_private_key(tmp_path / "stranger")
-    backend = _backend(password_server, RejectAll(), client_keys=[tmp_path / "stranger"])
+    backend = _backend(password_server, RejectAll(), transport, client_keys=[tmp_path / "stranger"])
     with pytest.raises(TerminalClosed) as closed:
         await backend.start(80, 24)
     assert closed.value.reason.endswith("authentication failed")
     await backend.close()
 
 
-async def test_encrypted_key_asks_for_its_passphrase(tmp_path: Path) -> None:
+async def test_encrypted_key_asks_for_its_passphrase(tmp_path: Path, transport: type) -> None:
     passphrase = "key-Passphrase-71d2"
     key = asyncssh.generate_private_key("ssh-ed25519")
     key_path = tmp_path / "id_ed25519"
     key.write_private_key(key_path, passphrase=passphrase)
     async with LocalSshServer(authorized_keys=[key]) as server:
         typist = Typist(passphrase)
-        backend = _backend(server, typist, client_keys=[key_path])
+        backend = _backend(server, typist, transport, client_keys=[key_path])
         try:
             await ready_shell(backend)
         finally:

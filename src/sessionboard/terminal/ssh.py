@@ -28,12 +28,11 @@ from sessionboard.terminal.hostkeys import (
     load_known_hosts,
 )
 from sessionboard.terminal.prompts import RejectAll, SshPrompts
+from sessionboard.terminal.ssh_defaults import DEFAULT_KNOWN_HOSTS, DEFAULT_SSH_CONFIG
 
 log = logging.getLogger(__name__)
 
 TERM_TYPE = "xterm-256color"
-DEFAULT_SSH_CONFIG = "~/.ssh/config"
-DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
 
 # How many times a person is asked before a method is given up (OpenSSH asks three times too).
 _PASSWORD_TRIES = 3

@@ -6,8 +6,9 @@ How it stays responsive under a flood (`cat` of a 20 MB file):
   slice's time (a few ms);
 - it reads the next chunk only when the current one is processed: the backend's own buffer is the
   only queue, so back-pressure reaches the program (its writes block) instead of memory growing;
-- the screen is repainted from a ~60 Hz timer, only the rows the emulator marks dirty, however
-  many chunks arrived in between.
+- after each slice the rows the emulator marked dirty are handed to `refresh`; Textual's screen
+  paints what accumulated at most `TEXTUAL_FPS` (60) times a second, however many slices came in
+  between. (A timer of our own at 60 Hz beat against the screen's: 43 frames a second.)
 
 Keys go to the program (see `keys.py`), with two exceptions: `ctrl+]` posts `Released` (the
 console takes focus back) and shift+pageup / shift+pagedown scroll the scrollback. The widget
@@ -34,7 +35,6 @@ from .emulator import Emulator
 from .keys import MouseAction, key_to_bytes, mouse_to_bytes, paste_to_bytes
 
 FEED_SLICE = 32 * 1024
-FRAME_INTERVAL = 1 / 60
 RELEASE_KEY = "ctrl+right_square_bracket"
 _Resize = tuple[int, int]
 _Outgoing = Union[bytes, _Resize]
@@ -105,7 +105,6 @@ class TerminalView(Widget, can_focus=True):
     # ----------------------------------------------------------------- lifecycle
 
     def on_mount(self) -> None:
-        self.set_interval(FRAME_INTERVAL, self._flush)
         self._start_if_sized()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -159,6 +158,7 @@ class TerminalView(Widget, can_focus=True):
                     feed(data[i : i + FEED_SLICE])
                     self.feed_seconds += clock() - t
                     self.bytes_fed += min(FEED_SLICE, len(data) - i)
+                    self._flush()
                     await asyncio.sleep(0)  # let keys and repaints in between slices
         except TerminalClosed as closed:
             reason = closed.reason or reason
@@ -220,7 +220,7 @@ class TerminalView(Widget, can_focus=True):
     # ----------------------------------------------------------------- painting
 
     def _flush(self) -> None:
-        """Repaint the rows that changed since the last frame (called at ~60 Hz)."""
+        """Ask for a repaint of the rows that changed (and of the cursor's old and new row)."""
         emu = self.emulator
         dirty = emu.take_dirty()
         cursor = (emu.screen.x, emu.screen.y)
@@ -249,6 +249,11 @@ class TerminalView(Widget, can_focus=True):
             self.frames += 1
             self.refresh(*regions)
 
+    def _scroll_view(self, lines: int) -> None:
+        """Move the view through the scrollback (positive: back in time) and show it."""
+        self.emulator.scroll_view(lines)
+        self._flush()
+
     def _base_style(self) -> Style:
         """The widget's colours; `rich_style` walks the DOM, so it is read once per frame."""
         if self._base is None:
@@ -274,6 +279,7 @@ class TerminalView(Widget, can_focus=True):
         super()._on_focus(event)
         self._cursor_drawn = None
         self._base = None
+        self._flush()
         if self.emulator.modes.focus_events:
             self.send(b"\x1b[I")
 
@@ -281,6 +287,7 @@ class TerminalView(Widget, can_focus=True):
         super()._on_blur(event)
         self._cursor_drawn = None
         self._base = None
+        self._flush()
         if self.emulator.modes.focus_events:
             self.send(b"\x1b[O")
 
@@ -300,15 +307,15 @@ class TerminalView(Widget, can_focus=True):
         emu = self.emulator
         page = max(emu.rows - 1, 1)
         if key == "shift+pageup":
-            emu.scroll_view(page)
+            self._scroll_view(page)
             return
         if key == "shift+pagedown":
-            emu.scroll_view(-page)
+            self._scroll_view(-page)
             return
         if self.ended is not None:
             return
         if emu.view_offset:
-            emu.scroll_view(-emu.view_offset)
+            self._scroll_view(-emu.view_offset)
         data = key_to_bytes(key, event.character, emu.modes.app_cursor)
         if data:
             self.send(data)
@@ -355,10 +362,10 @@ class TerminalView(Widget, can_focus=True):
         event.stop()
         event.prevent_default()
         if not self._mouse(event, MouseAction.SCROLL_UP):
-            self.emulator.scroll_view(3)
+            self._scroll_view(3)
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
         event.prevent_default()
         if not self._mouse(event, MouseAction.SCROLL_DOWN):
-            self.emulator.scroll_view(-3)
+            self._scroll_view(-3)

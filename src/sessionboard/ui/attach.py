@@ -23,7 +23,8 @@ from sessionboard.providers import Provider, ProviderError
 from sessionboard.providers.vsay import SshTarget, WebSocketTarget
 from sessionboard.terminal.backend import TerminalBackend, TerminalClosed
 from sessionboard.terminal.prompts import SshPrompts
-from sessionboard.terminal.ssh import DEFAULT_SSH_CONFIG, SshBackend
+from sessionboard.terminal.relay import RelayedSshBackend
+from sessionboard.terminal.ssh_defaults import DEFAULT_SSH_CONFIG
 from sessionboard.terminal.vsay_ws import VsayWebSocketBackend
 
 T = TypeVar("T")
@@ -38,11 +39,12 @@ def backend_for(
     use_agent: bool = True,
 ) -> TerminalBackend:
     """The transport for a resolved target. The WebSocket token leaves its `SecretStr` only here,
-    straight into the backend that puts it in the auth frame."""
+    straight into the backend that puts it in the auth frame. SSH runs in a helper process
+    (`RelayedSshBackend`): its packet work then uses the other core, not the console's loop."""
     if isinstance(target, WebSocketTarget):
         return VsayWebSocketBackend(target.url, target.token.get_secret_value())
     settings = target.settings
-    return SshBackend(
+    return RelayedSshBackend(
         target.host,
         settings.port,
         settings.username,
@@ -165,14 +167,19 @@ def attach_backend(
     prompts: SshPrompts,
     *,
     on_target: Callable[[Target], None] | None = None,
+    ready: Callable[[Target], Awaitable[None]] | None = None,
     **options: Any,
 ) -> AttachBackend:
-    """The pane's backend for `session`: resolve, build the transport, connect, all in `start()`."""
+    """The pane's backend for `session`: resolve, build the transport, connect, all in `start()`.
+    `ready(target)` is awaited between resolving and connecting (the demo waits there for its SSH
+    server); a `TerminalClosed` it raises ends the pane with its reason."""
 
     async def connect() -> TerminalBackend:
         target = await resolve_target(provider, session)
         if on_target is not None:
             on_target(target)
+        if ready is not None:
+            await ready(target)
         return backend_for(target, prompts, **options)
 
     return AttachBackend(connect)
