@@ -19,6 +19,7 @@ import websockets
 from sessionboard.config import parse_config
 from sessionboard.sim.cluster import MOUNTS, SimCluster
 from sessionboard.sim.faults import Fault
+from sessionboard.sim.layout import listening_socket, provider_tables, session_counts
 
 from tests.sim.conftest import auth_headers
 
@@ -210,3 +211,32 @@ def test_run_simulate_on_a_busy_port_says_so_in_one_line():
     assert result.returncode == 1
     assert result.stderr.strip() == f"sessionboard simulate: cannot listen on 127.0.0.1:{port}: Address already in use"
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("seed", "sessions"), [(1, None), (4, None), (7, 2), (2, 40)])
+def test_the_layout_gives_the_config_of_a_cluster_without_building_one(clock, seed, sessions):
+    """`sessionboard demo` builds its config from `sim.layout` before its simulator child starts:
+    it must be the config of the cluster that child builds (devices, organizations, mode...)."""
+    keys = {kind: f"key-{kind}" for kind in MOUNTS}
+    with listening_socket() as sock:
+        cluster = SimCluster(seed=seed, sessions_per_provider=sessions, clock=clock, sock=sock, api_keys=keys)
+        tables = provider_tables(cluster.port, keys, session_counts(seed, sessions))
+        assert tables == cluster.provider_dicts()
+    assert [sim.api_key for sim in cluster.sims.values()] == list(keys.values())
+
+
+async def test_a_cluster_serves_on_a_socket_bound_before_it_existed(clock):
+    """A client may connect while nobody serves: the backlog holds it until the cluster starts."""
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    async with httpx.AsyncClient(timeout=10) as client:
+        early = asyncio.ensure_future(client.get(f"http://127.0.0.1:{port}/"))
+        await asyncio.sleep(0.2)
+        assert not early.done()
+        cluster = SimCluster(seed=1, sessions_per_provider=2, clock=clock, sock=sock)
+        await cluster.start()
+        try:
+            response = await early
+            assert response.status_code == 200 and response.json()["rufus"] == cluster.base_url("rufus")
+        finally:
+            await cluster.stop()

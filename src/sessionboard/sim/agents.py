@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, read_json
 from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.layout import STALE_AFTER
 
 
 @dataclass
@@ -61,7 +62,7 @@ class AgentsSim(SimBase):
         sessions: int = 20,
         clock: Clock | None = None,
         api_key: str | None = None,
-        stale_after: float = 120.0,
+        stale_after: float = STALE_AFTER,
         agents: int | None = None,
     ) -> None:
         super().__init__(seed, clock, api_key)

@@ -16,7 +16,7 @@ import signal
 import socket
 import sys
 import tempfile
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,28 +31,22 @@ from sessionboard.sim.agents import AgentsSim
 from sessionboard.sim.base import SimBase
 from sessionboard.sim.clock import Clock
 from sessionboard.sim.devices import DevicesSim
+from sessionboard.sim import layout
+from sessionboard.sim.layout import (
+    HOST,
+    MOUNTS,
+    POLL_INTERVAL,
+    PROVIDER_NAMES,
+    listening_socket,
+    provider_table,
+    session_counts,
+)
 from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.rufus import RufusSim
 from sessionboard.sim.tasknet import TasknetSim
 from sessionboard.sim.vsay import VsaySim
 
 log = logging.getLogger(__name__)
-
-HOST = "127.0.0.1"
-MOUNTS: dict[str, str] = {
-    "rufus": "/rufus/v0",
-    "devices": "/devices",
-    "vsay": "/vsay/v1",
-    "agents": "/agents",
-    "tasknet": "/tasknet",
-}
-PROVIDER_NAMES: dict[str, str] = {
-    "rufus": "timing",
-    "devices": "lab",
-    "vsay": "ssh",
-    "agents": "agents",
-    "tasknet": "browsers",
-}
 
 
 class _Server(uvicorn.Server):
@@ -70,6 +64,9 @@ class SimCluster:
     `sessions_per_provider=None` gives each a believable 10-25 sessions; `live=True` makes sessions
     come and go every 1-3 s (seeded) while the server runs; `ssh_port` is written into the `ssh`
     provider's `[ssh]` table so attach reaches a local SSH server; `port=0` picks a free port.
+    `sock` is a listening socket bound by someone else to serve on instead (the demo's console
+    binds it, so it knows the address before this process has started); the cluster closes it
+    when stopped. `api_keys` (kind -> key) replaces the generated keys.
     """
 
     def __init__(
@@ -82,6 +79,8 @@ class SimCluster:
         port: int = 0,
         ssh_host: str = HOST,
         churn_every: tuple[float, float] = (1.0, 3.0),
+        sock: socket.socket | None = None,
+        api_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.seed = seed
         self.live = live
@@ -89,20 +88,22 @@ class SimCluster:
         """Seconds between two churns of the live demo: drawn uniformly from this range."""
         self.ssh_port = ssh_port
         self._requested_port = port
-        rng = random.Random(f"cluster:{seed}")
-        counts = {kind: sessions_per_provider if sessions_per_provider is not None else rng.randint(10, 25) for kind in MOUNTS}
+        self.counts = counts = session_counts(seed, sessions_per_provider)
+        keys = api_keys or {}
         self.sims: dict[str, SimBase] = {
-            "rufus": RufusSim(seed=seed, sessions=counts["rufus"], clock=clock),
-            "devices": DevicesSim(seed=seed, sessions=counts["devices"], clock=clock),
-            "vsay": VsaySim(seed=seed, sessions=counts["vsay"], clock=clock, ssh_host=ssh_host),
-            "agents": AgentsSim(seed=seed, sessions=counts["agents"], clock=clock),
-            "tasknet": TasknetSim(seed=seed, sessions=counts["tasknet"], clock=clock),
+            "rufus": RufusSim(seed=seed, sessions=counts["rufus"], clock=clock, api_key=keys.get("rufus")),
+            "devices": DevicesSim(seed=seed, sessions=counts["devices"], clock=clock, api_key=keys.get("devices")),
+            "vsay": VsaySim(
+                seed=seed, sessions=counts["vsay"], clock=clock, ssh_host=ssh_host, api_key=keys.get("vsay")
+            ),
+            "agents": AgentsSim(seed=seed, sessions=counts["agents"], clock=clock, api_key=keys.get("agents")),
+            "tasknet": TasknetSim(seed=seed, sessions=counts["tasknet"], clock=clock, api_key=keys.get("tasknet")),
         }
         self.app = Starlette(
             routes=[Route("/", self._index, methods=["GET"])]
             + [Mount(MOUNTS[kind], app=sim.app) for kind, sim in self.sims.items()]
         )
-        self._socket: socket.socket | None = None
+        self._socket: socket.socket | None = sock
         self._server: _Server | None = None
         self._serve_task: asyncio.Task[None] | None = None
         self._churn_task: asyncio.Task[None] | None = None
@@ -120,29 +121,11 @@ class SimCluster:
         return self._requested_port
 
     def base_url(self, kind: str) -> str:
-        return f"http://{HOST}:{self.port}{MOUNTS[kind]}"
+        return layout.base_url(self.port, kind)
 
     def _provider(self, kind: str, api_key: str) -> dict[str, Any]:
-        entry: dict[str, Any] = {
-            "name": PROVIDER_NAMES[kind],
-            "kind": kind,
-            "base_url": self.base_url(kind),
-            "api_key": api_key,
-        }
-        sim = self.sims[kind]
-        if isinstance(sim, RufusSim):
-            entry["devices"] = list(sim.device_ids)
-        elif isinstance(sim, DevicesSim):
-            entry["organization"] = list(sim.orgs)
-        elif isinstance(sim, VsaySim):
-            entry["status"] = "all"
-            if self.ssh_port is not None:
-                entry["ssh"] = {"port": self.ssh_port}
-        elif isinstance(sim, AgentsSim):
-            entry["stale_after_seconds"] = sim.stale_after
-        elif isinstance(sim, TasknetSim):
-            entry["mode"] = next(iter(sim.modes))
-        return entry
+        ssh = {"port": self.ssh_port} if self.ssh_port is not None else None
+        return provider_table(kind, self.port, api_key, self.counts[kind], ssh=ssh)
 
     def provider_dicts(self) -> list[dict[str, Any]]:
         """Provider tables for `parse_config({"providers": ...})`, keys as literals (in memory only)."""
@@ -165,22 +148,13 @@ class SimCluster:
             f" (sessionboard simulate, port {self.port}).\n"
             "# The API keys are in the files named below; they last as long as the simulators run.\n"
         )
-        return head + tomli_w.dumps({"app": {"poll_interval": 2.0}, "providers": providers})
+        return head + tomli_w.dumps({"app": {"poll_interval": POLL_INTERVAL}, "providers": providers})
 
     # -- running inside an existing loop --------------------------------------------------------
     async def start(self) -> None:
         if self._serve_task is not None:
             raise RuntimeError("the cluster is already running")
-        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they are TCP,
-        # and without it every small answer waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, self._requested_port))
-        except OSError:
-            sock.close()
-            raise
-        sock.set_inheritable(True)
+        sock = self._socket if self._socket is not None else listening_socket(self._requested_port)
         self._socket = sock
         config = uvicorn.Config(
             self.app,
@@ -246,14 +220,10 @@ class SimCluster:
         self._runner.stop(self.stop, timeout)
 
 
-async def _simulate(port: int | None, sessions: int | None, seed: int, live: bool) -> int:
-    cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=live, port=port or 0)
-    try:
-        await cluster.start()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        print(f"sessionboard simulate: cannot listen on {HOST}:{port or 0}: {reason}", file=sys.stderr, flush=True)
-        return 1
+@contextlib.contextmanager
+def _stop_on_signals() -> Generator[asyncio.Event, None, None]:
+    """An event set by SIGINT or SIGTERM while inside (handlers installed before anything is
+    announced, so a parent that signals as soon as it reads the banner is handled too)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     handled: list[int] = []
@@ -262,15 +232,29 @@ async def _simulate(port: int | None, sessions: int | None, seed: int, live: boo
             loop.add_signal_handler(signum, stop.set)
             handled.append(signum)
     try:
-        with tempfile.TemporaryDirectory(prefix="sessionboard-sim-") as key_dir:
-            sys.stdout.write(cluster.config_toml(Path(key_dir)))
-            sys.stdout.flush()
-            print(f"# serving on http://{HOST}:{cluster.port} - Ctrl+C to stop", file=sys.stderr, flush=True)
-            await stop.wait()
+        yield stop
     finally:
         for signum in handled:
             loop.remove_signal_handler(signum)
-        await cluster.stop()
+
+
+async def _simulate(port: int | None, sessions: int | None, seed: int, live: bool) -> int:
+    cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=live, port=port or 0)
+    try:
+        await cluster.start()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"sessionboard simulate: cannot listen on {HOST}:{port or 0}: {reason}", file=sys.stderr, flush=True)
+        return 1
+    with _stop_on_signals() as stop:
+        try:
+            with tempfile.TemporaryDirectory(prefix="sessionboard-sim-") as key_dir:
+                sys.stdout.write(cluster.config_toml(Path(key_dir)))
+                sys.stdout.flush()
+                print(f"# serving on http://{HOST}:{cluster.port} - Ctrl+C to stop", file=sys.stderr, flush=True)
+                await stop.wait()
+        finally:
+            await cluster.stop()
     return 0
 
 
@@ -283,5 +267,42 @@ def run_simulate(port: int | None = None, sessions: int | None = None, seed: int
     demo's churn."""
     try:
         return asyncio.run(_simulate(port, sessions, seed, live))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _read_key(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.readline().strip()
+
+
+async def _serve_demo(listen_fd: int, key_files: Mapping[str, str], sessions: int | None, seed: int) -> int:
+    with _stop_on_signals() as stop:
+        try:
+            keys = {kind: _read_key(path) for kind, path in key_files.items()}
+            sock = socket.socket(fileno=listen_fd)
+        except OSError as exc:
+            print(f"cannot start: {exc}", file=sys.stderr, flush=True)
+            return 1
+        cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=True, sock=sock, api_keys=keys)
+        try:
+            await cluster.start()
+            print(f"# serving on http://{HOST}:{cluster.port}", file=sys.stderr, flush=True)
+            await stop.wait()
+        finally:
+            await cluster.stop()
+    return 0
+
+
+def run_demo_simulators(
+    listen_fd: int, key_files: Mapping[str, str], sessions: int | None = None, seed: int = 1
+) -> int:
+    """The simulators of `sessionboard demo`, live, in the child process the console starts: they
+    serve on the listening socket the console bound (inherited as `listen_fd`) with the keys in
+    `key_files` (kind -> path), both made by the console, which built its config from
+    `sim.layout` without waiting for this process. Prints nothing but a banner and its errors
+    (stderr); serves until SIGTERM/SIGINT."""
+    try:
+        return asyncio.run(_serve_demo(listen_fd, key_files, sessions, seed))
     except KeyboardInterrupt:
         return 0

@@ -23,6 +23,7 @@ from sessionboard.sim import data
 from sessionboard.sim.base import SimBase, churn_plan
 from sessionboard.sim.clock import Clock, iso, parse_iso
 from sessionboard.sim.faults import PAGING_MODES, Fault
+from sessionboard.sim.layout import ORGANIZATIONS
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -62,7 +63,7 @@ class DevicesSim(SimBase):
         sessions: int = 20,
         clock: Clock | None = None,
         api_key: str | None = None,
-        organizations: tuple[str, ...] = ("org-alpha", "org-beta"),
+        organizations: tuple[str, ...] = ORGANIZATIONS,
     ) -> None:
         super().__init__(seed, clock, api_key)
         if not organizations:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
 from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.layout import rufus_device_ids
 
 Access = Literal["READ", "WRITE", "READ_WRITE"]
 
@@ -86,8 +87,7 @@ class RufusSim(SimBase):
     ) -> None:
         super().__init__(seed, clock, api_key)
         self.access: Access = access
-        count = devices if devices is not None else min(max(3, sessions // 5), 20)
-        self.device_ids = [f"RUF-{n:03d}" for n in range(1, count + 1)]
+        self.device_ids = rufus_device_ids(sessions, devices)
         self.by_device: dict[str, list[RufusSession]] = {device: [] for device in self.device_ids}
         self.sessions: dict[str, RufusSession] = {}
         self._created = 0

@@ -21,6 +21,7 @@ import json
 import logging
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -179,6 +180,7 @@ class LocalSshServer:
         workdir: str | Path | None = None,
         authorized_keys: Sequence[asyncssh.SSHKey] = (),
         host_key_type: str = "ssh-ed25519",
+        sock: socket.socket | None = None,
     ) -> None:
         self.username = username or getpass.getuser()
         self._password = password
@@ -196,7 +198,10 @@ class LocalSshServer:
         self._authorized: set[bytes] = {key.public_data for key in authorized_keys}
         self._connections: set[asyncssh.SSHServerConnection] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
-        self.port = 0
+        self._sock = sock
+        """A listening socket bound by someone else, to serve on instead of binding one (the
+        demo's console binds it, so its port is in the config before this server has started)."""
+        self.port = int(sock.getsockname()[1]) if sock is not None else 0
         self._runner = LoopThread("sessionboard-sshd")
 
     # -- keys --------------------------------------------------------------------------------
@@ -233,10 +238,12 @@ class LocalSshServer:
     # -- life cycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
+        where: dict[str, object] = (
+            {"sock": self._sock} if self._sock is not None else {"host": self.host, "port": self._requested_port}
+        )
         self._acceptor = await asyncssh.create_server(
             lambda: _Server(self),
-            self.host,
-            self._requested_port,
+            **where,
             server_host_keys=[self.host_key],
             encoding=None,
             keepalive_interval=0,
@@ -279,9 +286,11 @@ class LocalSshServer:
 
 
 async def _serve_forever(args: argparse.Namespace) -> None:
-    server = LocalSshServer(username=args.username, port=args.port)
+    sock = socket.socket(fileno=args.listen_fd) if args.listen_fd is not None else None
+    server = LocalSshServer(username=args.username, port=args.port, workdir=args.workdir, sock=sock)
     client_key = server.generate_client_key()
     await server.start()
+    server.write_known_hosts()
     print(
         json.dumps(
             {
@@ -304,10 +313,13 @@ async def _serve_forever(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a server until SIGTERM/SIGINT; print one JSON line: port, user, client key, known_hosts."""
+    """Run a server until SIGTERM/SIGINT; print one JSON line (port, user, client key, known_hosts)
+    once it serves and its files (`client_key`, `known_hosts` in the workdir) are written."""
     parser = argparse.ArgumentParser(prog="python -m sessionboard.sim.ssh_server")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--username", default=None)
+    parser.add_argument("--workdir", default=None, help="where the keys go (default: a temporary dir, removed at exit)")
+    parser.add_argument("--listen-fd", type=int, default=None, help="serve on this inherited listening socket")
     args = parser.parse_args(argv)
     asyncio.run(_serve_forever(args))
     return 0

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
 from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.layout import TASKNET_MODES
 
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL_ERROR"}
 LEASES = (5, 10, 15, 20, 30, 45, 60)
@@ -83,7 +84,7 @@ class TasknetSim(SimBase):
         sessions: int = 20,
         clock: Clock | None = None,
         api_key: str | None = None,
-        modes: tuple[str, ...] = ("live", "test"),
+        modes: tuple[str, ...] = TASKNET_MODES,
     ) -> None:
         super().__init__(seed, clock, api_key)
         if not modes:
