@@ -1,34 +1,32 @@
 """`sessionboard demo`'s SSH side: the server it starts in a child process, and the settings it
-gives the vsay provider, reach a real shell with the host key checked and nothing asked."""
+gives the vsay provider before that child has started, reach a real shell with the host key
+checked and nothing asked, even when the attach comes before the server is up."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
-from sessionboard.config import parse_config
-from sessionboard.sim.cluster import SimCluster
+import pytest
+
+from sessionboard.config import SshSettings, parse_config
+from sessionboard.providers.vsay import SshTarget
+from sessionboard.sim.layout import provider_table
+from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.prompts import RejectAll
 from sessionboard.terminal.ssh import SshBackend
 from sessionboard.ui.app import SessionboardApp
-from sessionboard.ui.demo import DemoSsh, _with_demo_ssh
+from sessionboard.ui.demo import DemoSsh, _demo_app
 
 
-async def test_demo_ssh_settings_reach_a_shell_without_a_question_and_are_removed_at_exit() -> None:
-    ssh = DemoSsh()
-    ssh.start()
+async def _shell_answers(settings: SshSettings) -> None:
+    backend = SshBackend(
+        "127.0.0.1", settings.port, settings.username, settings.known_hosts, settings.client_keys,
+        RejectAll(),  # an unknown host key would be refused: it must already be known
+        ssh_config=(), use_agent=False,
+    )
+    await backend.start(80, 24)
     try:
-        await asyncio.to_thread(ssh.ready)
-        config = ssh.apply(parse_config({"providers": SimCluster(seed=2, sessions_per_provider=1).provider_dicts()}))
-        vsay = next(p for p in config.providers if p.kind == "vsay")
-        settings = vsay.ssh  # type: ignore[attr-defined]
-        assert settings.port == ssh.settings["port"] and settings.client_keys  # type: ignore[index]
-        backend = SshBackend(
-            "127.0.0.1", settings.port, settings.username, settings.known_hosts, settings.client_keys,
-            RejectAll(),  # an unknown host key would be refused: it must already be known
-            ssh_config=(), use_agent=False,
-        )
-        await backend.start(80, 24)
         await backend.write(b"echo demo-$((6*7))\r")
         seen = b""
         loop = asyncio.get_running_loop()
@@ -36,16 +34,45 @@ async def test_demo_ssh_settings_reach_a_shell_without_a_question_and_are_remove
         while b"demo-42" not in seen and loop.time() < end:
             seen += await asyncio.wait_for(backend.read(), 20)
         assert b"demo-42" in seen
+    finally:
         await backend.close()
-        files = [Path(settings.known_hosts), Path(settings.client_keys[0])]
-        assert all(f.exists() for f in files)
+
+
+async def test_an_attach_before_the_server_started_waits_for_it_and_asks_nothing(tmp_path: Path) -> None:
+    ssh = DemoSsh(tmp_path)
+    ssh.bind()
+    try:
+        config = parse_config({"providers": [provider_table("vsay", 1, "key", 3, ssh=ssh.settings())]})
+        vsay = config.providers[0]
+        settings = vsay.ssh  # type: ignore[attr-defined]
+        assert settings.port == ssh.port and settings.client_keys == [str(ssh.client_key)]
+        assert not Path(settings.known_hosts).exists()  # nothing to read yet: an attach must wait
+        app = _demo_app(None, ssh)(config)
+        await app.attach_ready(SshTarget("127.0.0.1", settings))  # starts the server and waits for it
+        assert Path(settings.known_hosts).exists() and Path(settings.client_keys[0]).exists()
+        await _shell_answers(settings)
     finally:
         await asyncio.to_thread(ssh.stop)
-    assert not any(f.exists() for f in files)
+    assert ssh.proc is None
+
+
+async def test_an_ssh_server_that_cannot_start_ends_the_attach_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ssh = DemoSsh(tmp_path)
+    ssh.bind()
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-python-here"))
+    try:
+        app = _demo_app(None, ssh)(None)
+        target = SshTarget("127.0.0.1", SshSettings(**ssh.settings()))
+        with pytest.raises(TerminalClosed, match="the SSH server did not start"):
+            await app.attach_ready(target)
+    finally:
+        ssh.stop()
 
 
 def test_the_demo_app_keeps_the_users_ssh_config_and_agent_out() -> None:
-    cls = _with_demo_ssh(None)
+    cls = _demo_app(None, None)
     assert issubclass(cls, SessionboardApp)
     assert cls.attach_options == {"ssh_config": (), "use_agent": False}
     assert SessionboardApp.attach_options == {}

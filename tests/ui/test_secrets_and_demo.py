@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
 
-from sessionboard.providers import make_providers
-from sessionboard.ui.demo import DemoSimulators
+import pytest
+
+from sessionboard.providers import ProviderError, make_providers
+from sessionboard.ui.app import SessionboardApp
+from sessionboard.ui.demo import DemoSimulators, demo_config, run_demo
 from tests.ui.helpers import all_polled, make_app, make_cluster, wait_for
 
 
@@ -44,12 +51,14 @@ async def test_no_api_key_vnc_password_or_terminal_token_on_screen(monkeypatch) 
             assert secret not in text
 
 
-def test_the_demo_simulators_start_in_a_child_and_answer() -> None:
-    sims = DemoSimulators(seed=3)
-    sims.start()
+def test_the_demo_simulators_answer_first_polls_sent_before_the_child_serves(tmp_path: Path) -> None:
+    sims = DemoSimulators(tmp_path, seed=3)
+    sims.start()  # returns at once: the child is still importing when the polls go out
     try:
-        config = sims.config()
+        config = demo_config(sims, None)
         assert [p.kind for p in config.providers] == ["rufus", "devices", "vsay", "agents", "tasknet"]
+        assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in sims.key_files.values())
+        assert not any(path.read_text().strip() in sims.proc.args[-1] for path in sims.key_files.values())  # type: ignore[union-attr]
 
         async def poll_all() -> list[int]:
             providers = make_providers(config)
@@ -60,9 +69,73 @@ def test_the_demo_simulators_start_in_a_child_and_answer() -> None:
 
         counts = asyncio.run(poll_all())
         assert all(count > 0 for count in counts)
+        assert sims.failure() is None
     finally:
         sims.stop()
     assert sims.proc is not None and sims.proc.poll() is not None
+    assert sims.failure() is None  # stopped by us, not failed
+
+
+DYING = "import sys; sys.exit('boom: the simulators broke')  # {fd} {key_files} {sessions} {seed}"
+"""A simulator child that dies at start with one line on stderr."""
+
+
+def test_a_simulator_child_that_dies_at_start_shows_as_provider_errors_and_its_last_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sessionboard.ui.demo.PROGRAM", DYING)
+    sims = DemoSimulators(tmp_path)
+    sims.start()
+    try:
+        config = demo_config(sims, None)
+        assert sims.proc is not None
+        sims.proc.wait(30)
+
+        async def poll_all() -> list[str]:
+            providers = make_providers(config)
+            errors = []
+            try:
+                for provider in providers:
+                    try:
+                        await provider.poll()
+                    except ProviderError as exc:
+                        errors.append(exc.message)
+                return errors
+            finally:
+                await asyncio.gather(*(p.aclose() for p in providers))
+
+        errors = asyncio.run(poll_all())
+        assert len(errors) == 5  # the socket died with the child: refused, not hanging in the backlog
+        assert sims.failure() == "boom: the simulators broke"
+    finally:
+        sims.stop()
+
+
+def test_run_demo_reports_a_dead_simulator_child_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sessionboard.ui.demo.PROGRAM", DYING)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    seen: list[Any] = []
+    children: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
+
+    class Quits(SessionboardApp):
+        def run(self, **kwargs: Any) -> int:  # type: ignore[override]
+            seen.append(self.config)
+            children[0].wait(30)  # the simulators' child, dead at start
+            return 0
+
+    monkeypatch.setattr("subprocess.Popen", popen)
+    assert run_demo(app_class=Quits) == 1
+    assert seen and seen[0].providers
+    assert "sessionboard demo: the simulators stopped: boom: the simulators broke" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # keys and logs removed
+    assert all(proc.poll() is not None for proc in children)  # the SSH server never started or was stopped
 
 
 async def test_a_bug_ends_the_console_with_one_line_not_a_traceback(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -70,6 +70,10 @@ class SessionboardApp(App[int]):
         if config is not None:
             self.set_keymap(keymap(config.keys))
 
+    async def attach_ready(self, target: Any) -> None:
+        """Awaited in a terminal pane's task before it connects to `target` (the demo waits here
+        for its SSH server); raising `TerminalClosed` ends the pane with that reason."""
+
     def on_mount(self) -> None:
         if self.config is None:
             self.push_screen(WelcomeScreen(self.welcome_problems))

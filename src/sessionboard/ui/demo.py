@@ -1,184 +1,300 @@
 """`sessionboard demo`: the console on the built-in simulators, started on loopback for the run.
 
-The simulators run as a child process (`run_simulate(..., live=True)`, the code behind
-`sessionboard simulate`), started before the console imports Textual: on two cores the two start
-up side by side, and the simulators' own work never competes with the console's event loop for
-the GIL. Their API keys stay in files of the child's temporary directory; the config it prints
-refers to them as `file:` and holds no secret.
+Nothing here waits for a child process before the board is on the screen. The console binds the
+simulators' listening socket itself, makes their API keys, and builds its config from
+`sim.layout` (the same functions the simulators use), then starts the child that serves on that
+socket (`run_demo_simulators`) and goes straight on to import Textual and show the board. The
+first polls connect at once: the kernel holds their connections in the socket's backlog until
+the child, which imports uvicorn and seeds its data on the other core, accepts them. If the child
+dies, the socket dies with it (the console closed its own copy), so each provider shows the
+connection error; at exit the child's last line is printed.
 
-`t` on a vsay (`ssh`) session reaches a real shell: a `LocalSshServer` runs for the run in a
-second child process, with a generated client key, and the console gets a known_hosts file
-trusting its host key (temporary files, removed at exit), so host keys are checked and nothing is
-asked.
+The keys are in 0600 files of a temporary directory the console owns and removes at exit; the
+config and the child's command line hold only their paths.
+
+`t` on a vsay (`ssh`) session reaches a real shell: a `LocalSshServer` in a second child process,
+started once the board's first frame is painted so that it does not compete with the start-up.
+Its listening socket is bound at once too, and its key files have fixed paths in the temporary
+directory, so the config is complete from the start; an attach waits for the server's ready line
+before it reads them, so host keys are checked and nothing is asked even when `t` comes early.
 """
 
 from __future__ import annotations
 
+import asyncio
+import getpass
 import json
 import os
+import secrets
 import select
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported where used: the child starts before anything heavy is imported
+from sessionboard.sim.layout import (
+    MOUNTS,
+    POLL_INTERVAL,
+    PROVIDER_NAMES,
+    listening_socket,
+    provider_tables,
+    session_counts,
+)
+
+if TYPE_CHECKING:  # imported where used: the children start before anything heavy is imported
     from sessionboard.config import Config
     from sessionboard.ui.app import SessionboardApp
+    from sessionboard.ui.screens.main import MainScreen
 
 PROGRAM = (
     "import sys\n"
-    "from sessionboard.sim.cluster import run_simulate\n"
-    "sys.exit(run_simulate(None, {sessions!r}, seed={seed!r}, live=True))\n"
+    "from sessionboard.sim.cluster import run_demo_simulators\n"
+    "sys.exit(run_demo_simulators({fd}, {key_files!r}, {sessions!r}, {seed!r}))\n"
 )
 
 
 class DemoError(Exception):
-    """The simulators did not start; the message is one line for the user."""
+    """A child of the demo did not start or stopped; the message is one line for the user."""
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        lines = []
+    return lines[-1].strip() if lines else "no message"
+
+
+def _stop(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 class DemoSimulators:
-    def __init__(self, *, seed: int = 1, sessions: int | None = None, timeout: float = 30.0) -> None:
+    """The five simulators in a child process, serving on a socket this process bound, with keys
+    this process made (in `workdir`, which the caller owns and removes)."""
+
+    def __init__(self, workdir: Path, *, seed: int = 1, sessions: int | None = None) -> None:
+        self.workdir = Path(workdir)
         self.seed = seed
         self.sessions = sessions
-        self.timeout = timeout
+        self.port = 0
+        self.key_files = {kind: self.workdir / f"{PROVIDER_NAMES[kind]}.key" for kind in MOUNTS}
+        self.log = self.workdir / "simulators.log"
+        """The child's stderr: its banner, and why it stopped if it did."""
         self.proc: subprocess.Popen[bytes] | None = None
+        self._stopping = False
 
     def start(self) -> None:
-        code = PROGRAM.format(sessions=self.sessions, seed=self.seed)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # the terminal's signals are the console's to handle
-        )
-
-    def config(self) -> Config:
-        """Wait for the child's ready line, then read the config it printed before it."""
-        from sessionboard.config import ConfigError, parse_config
-
-        proc = self.proc
-        if proc is None or proc.stdout is None or proc.stderr is None:
-            raise DemoError("the simulators were not started")
-        out, err = bytearray(), bytearray()
-        deadline = time.monotonic() + self.timeout
-        while b"serving on" not in err:
-            if proc.poll() is not None:
-                last = bytes(err).decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-                raise DemoError(f"the simulators stopped: {last[0]}")
-            if time.monotonic() > deadline:
-                raise DemoError(f"the simulators did not start within {self.timeout:g}s")
-            ready, _, _ = select.select([proc.stdout, proc.stderr], [], [], 0.05)
-            for stream in ready:
-                chunk = os.read(stream.fileno(), 65536)
-                (out if stream is proc.stdout else err).extend(chunk)
-        # The config is written and flushed before the ready line: whatever is left is in the pipe.
-        while select.select([proc.stdout], [], [], 0.05)[0]:
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                break
-            out.extend(chunk)
+        """Bind, write the keys, start the child; returns at once (the child serves when ready)."""
+        for path in self.key_files.values():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_urlsafe(18) + "\n")
+        sock = listening_socket()
         try:
-            return parse_config(tomllib.loads(out.decode()))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ConfigError) as exc:
-            raise DemoError(f"the simulators printed an unusable config: {exc}") from None
+            self.port = sock.getsockname()[1]
+            code = PROGRAM.format(
+                fd=sock.fileno(),
+                key_files={kind: str(path) for kind, path in self.key_files.items()},
+                sessions=self.sessions,
+                seed=self.seed,
+            )
+            with open(self.log, "wb") as log:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", code],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    pass_fds=(sock.fileno(),),
+                    start_new_session=True,  # the terminal's signals are the console's to handle
+                )
+        finally:
+            sock.close()  # the child's copy is the only one left: if it dies, connections are refused
+
+    def provider_tables(self) -> list[dict[str, Any]]:
+        """The `[[providers]]` of the config, keys as `file:` references."""
+        keys = {kind: f"file:{path}" for kind, path in self.key_files.items()}
+        return provider_tables(self.port, keys, session_counts(self.seed, self.sessions))
+
+    def failure(self) -> str | None:
+        """Why the child stopped on its own (its last line), or None while it runs."""
+        if self.proc is None or self.proc.poll() is None or self._stopping:
+            return None
+        return _last_line(self.log)
 
     def stop(self) -> None:
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        self._stopping = self.proc is not None and self.proc.poll() is None
+        _stop(self.proc)
 
 
 class DemoSsh:
-    """The demo's SSH server: `python -m sessionboard.sim.ssh_server` in a child process of its
-    own (started beside the simulators, so the console pays neither its imports nor its shells'
-    traffic), and a known_hosts file for it in a temporary directory removed at exit. The child
-    keeps its host key and generated client key in a temporary directory it removes when stopped."""
+    """The demo's SSH server: `python -m sessionboard.sim.ssh_server` in a child process, serving
+    on a socket bound here (`bind`, before the config is made) and writing its generated client
+    key and a known_hosts line for its host key to fixed paths under `workdir`. `start` runs the
+    child; `ready` (or `wait_ready` from the event loop) waits for its JSON line, which it prints
+    once it serves and those files are written."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    def __init__(self, workdir: Path, *, timeout: float = 30.0) -> None:
+        self.dir = Path(workdir) / "ssh"
         self.timeout = timeout
+        self.port = 0
+        self.username = getpass.getuser()
+        self.known_hosts = self.dir / "known_hosts"
+        self.client_key = self.dir / "client_key"
+        self.log = Path(workdir) / "ssh-server.log"
         self.proc: subprocess.Popen[bytes] | None = None
-        self._dir: tempfile.TemporaryDirectory[str] | None = None
-        self.settings: dict[str, Any] | None = None
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()  # start and stop
+        self._ready_lock = threading.Lock()  # one reader of the ready line; the others wait for it
+        self._started = False
+        self._ready = False
+        self._error: DemoError | None = None
+
+    def bind(self) -> None:
+        self.dir.mkdir(mode=0o700)
+        self._sock = listening_socket()
+        self.port = self._sock.getsockname()[1]
+
+    def settings(self) -> dict[str, Any]:
+        """The vsay provider's `[ssh]` table: complete before the server has started."""
+        return {
+            "port": self.port,
+            "username": self.username,
+            "known_hosts": str(self.known_hosts),
+            "client_keys": [str(self.client_key)],
+        }
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sessionboard.sim.ssh_server"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        """Start the child (once; later calls do nothing)."""
+        with self._lock:
+            if self._started or self._sock is None:
+                return
+            self._started = True
+            sock, self._sock = self._sock, None
+            try:
+                with open(self.log, "wb") as log:
+                    self.proc = subprocess.Popen(
+                        [
+                            sys.executable, "-m", "sessionboard.sim.ssh_server",
+                            "--listen-fd", str(sock.fileno()),
+                            "--workdir", str(self.dir),
+                            "--username", self.username,
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=log,
+                        pass_fds=(sock.fileno(),),
+                        start_new_session=True,
+                    )
+            except OSError as exc:
+                self._error = DemoError(f"the SSH server did not start: {exc.strerror or type(exc).__name__}")
+            finally:
+                sock.close()
 
     def ready(self) -> None:
-        """Wait for the child's one JSON line: where it listens, the user, key and host key."""
+        """Block until the server serves and its files are written (starting it if nobody has);
+        raises DemoError when it stopped or did not start in time. Thread-safe; the outcome is kept."""
+        self.start()
+        with self._ready_lock:
+            if not self._ready and self._error is None:
+                self._error = self._read_ready_line()
+                self._ready = self._error is None
+        if self._error is not None:
+            raise self._error
+
+    async def wait_ready(self) -> None:
+        """`ready` without blocking the event loop."""
+        await asyncio.to_thread(self.ready)
+
+    def _read_ready_line(self) -> DemoError | None:
         proc = self.proc
         if proc is None or proc.stdout is None:
-            raise DemoError("the SSH server was not started")
+            return DemoError("the SSH server was not started")
+        stdout: IO[bytes] = proc.stdout
         line = bytearray()
         deadline = time.monotonic() + self.timeout
         while not line.endswith(b"\n"):
             if time.monotonic() > deadline:
-                raise DemoError(f"the SSH server did not start within {self.timeout:g}s")
-            if select.select([proc.stdout], [], [], 0.05)[0]:
-                chunk = os.read(proc.stdout.fileno(), 4096)
+                return DemoError(f"the SSH server did not start within {self.timeout:g}s")
+            if select.select([stdout], [], [], 0.05)[0]:
+                chunk = os.read(stdout.fileno(), 4096)
                 if not chunk:
-                    raise DemoError("the SSH server stopped")
+                    proc.wait()
+                    return DemoError(f"the SSH server stopped: {_last_line(self.log)}")
                 line.extend(chunk)
-        info = json.loads(line)
-        self._dir = tempfile.TemporaryDirectory(prefix="sessionboard-demo-ssh-")
-        known_hosts = Path(self._dir.name) / "known_hosts"
-        known_hosts.write_text(info["known_hosts_line"] + "\n", encoding="utf-8")
-        self.settings = {
-            "port": info["port"],
-            "username": info["username"],
-            "known_hosts": str(known_hosts),
-            "client_keys": [info["client_key"]],
-        }
-
-    def apply(self, config: Config) -> Config:
-        """The config with every vsay provider attaching over SSH to this server."""
-        from sessionboard.config.models import SshSettings
-
-        if self.settings is None:
-            return config
-        ssh = SshSettings(**self.settings)
-        providers = [p.model_copy(update={"ssh": ssh}) if p.kind == "vsay" else p for p in config.providers]
-        return config.model_copy(update={"providers": providers})
+        try:
+            json.loads(line)
+        except ValueError:
+            return DemoError("the SSH server printed something unexpected")
+        return None
 
     def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
+        with self._lock:
+            proc, self.proc = self.proc, None
+            self._started = True  # no start after a stop
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+        _stop(proc)  # a reader of the ready line sees the end of its output now
+        if proc is not None and proc.stdout is not None:
+            with self._ready_lock:
+                proc.stdout.close()
 
 
-def _with_demo_ssh(app_class: type[SessionboardApp] | None) -> type[SessionboardApp]:
-    """The app class, attaching without the user's ~/.ssh/config and agent: the demo's server
-    knows only its own generated key."""
+def demo_config(sims: DemoSimulators, ssh: DemoSsh | None) -> Config:
+    """The console's config for the demo's children, made before either has started."""
+    from sessionboard.config import parse_config
+
+    providers = sims.provider_tables()
+    if ssh is not None:
+        for table in providers:
+            if table["kind"] == "vsay":
+                table["ssh"] = ssh.settings()
+    return parse_config({"app": {"poll_interval": POLL_INTERVAL}, "providers": providers})
+
+
+def _demo_app(app_class: type[SessionboardApp] | None, ssh: DemoSsh | None) -> type[SessionboardApp]:
+    """The app class for the demo: attaches without the user's ~/.ssh/config and agent (the demo's
+    server knows only its own generated key), starts the SSH server once the board is painted, and
+    lets an SSH attach wait for that server."""
     from sessionboard.ui.app import SessionboardApp
 
     base = app_class or SessionboardApp
-    options = {**base.attach_options, "ssh_config": (), "use_agent": False}
-    return type(base.__name__, (base,), {"attach_options": options})
+
+    class DemoApp(base):  # type: ignore[valid-type,misc]
+        attach_options = {**base.attach_options, "ssh_config": (), "use_agent": False}
+
+        def on_main_screen_shown(self, message: MainScreen.Shown) -> None:
+            if ssh is not None:
+                ssh.start()
+
+        async def attach_ready(self, target: Any) -> None:
+            await super().attach_ready(target)
+            from sessionboard.providers.vsay import SshTarget
+
+            if ssh is not None and isinstance(target, SshTarget) and target.settings.port == ssh.port:
+                try:
+                    await ssh.wait_ready()
+                except DemoError as exc:
+                    from sessionboard.terminal.backend import TerminalClosed
+
+                    raise TerminalClosed(str(exc)) from None
+
+    DemoApp.__name__ = DemoApp.__qualname__ = base.__name__
+    return DemoApp
 
 
 def run_demo(
@@ -187,45 +303,46 @@ def run_demo(
     sessions: int | None = None,
     app_class: type[SessionboardApp] | Callable[[], type[SessionboardApp]] | None = None,
 ) -> int:
-    """Live simulators in a child process, the console in the foreground; returns the exit status.
+    """The simulators and the SSH server in child processes, the console in the foreground;
+    returns the exit status.
 
     `app_class` (benchmarks) may be a function that returns the class, so that defining it does
     not import Textual before the simulators are started.
     """
-    sims = DemoSimulators(seed=seed, sessions=sessions)
-    ssh = DemoSsh()
+    workdir = Path(tempfile.mkdtemp(prefix="sessionboard-demo-"))  # mode 0700, removed below
+    sims = DemoSimulators(workdir, seed=seed, sessions=sessions)
+    ssh: DemoSsh | None = DemoSsh(workdir)
     try:
-        sims.start()
         try:
-            ssh.start()  # a second child, beside the simulators
+            sims.start()
+        except OSError as exc:
+            print(f"sessionboard demo: cannot start the simulators: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+            return 1
+        try:
+            ssh.bind()
         except OSError as exc:
             print(f"sessionboard demo: no SSH server, attach will fail: {exc.strerror}", file=sys.stderr)
-        # Import Textual and the board while the child starts (two cores: side by side).
-        import sessionboard.ui.app  # noqa: F401
+            ssh = None
+        # Textual and the board are imported now, while the child starts on the other core.
         from sessionboard.ui.entry import run_console
 
-        config = sims.config()
-        try:
-            ssh.ready()
-            config = ssh.apply(config)
-        except (DemoError, ValueError, KeyError) as exc:
-            print(f"sessionboard demo: no SSH server, attach will fail: {exc}", file=sys.stderr)
+        config = demo_config(sims, ssh)
         if app_class is not None and not isinstance(app_class, type):
             app_class = app_class()
-        return run_console(config, title="sessionboard demo", app_class=_with_demo_ssh(app_class))
-    except DemoError as exc:
-        print(f"sessionboard demo: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"sessionboard demo: cannot start the simulators: {exc.strerror or type(exc).__name__}", file=sys.stderr)
-        return 1
+        status = run_console(config, title="sessionboard demo", app_class=_demo_app(app_class, ssh))
+        return status or (1 if sims.failure() is not None else 0)
     finally:
+        failure = sims.failure()
         sims.stop()
-        ssh.stop()
+        if ssh is not None:
+            ssh.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        if failure is not None:
+            print(f"sessionboard demo: the simulators stopped: {failure}", file=sys.stderr)
 
 
 def demo_config_from_cluster(cluster: Any) -> Config:
     """For in-process use (tests, benchmarks): a `SimCluster`'s providers as a config."""
     from sessionboard.config import parse_config
 
-    return parse_config({"app": {"poll_interval": 2.0}, "providers": cluster.provider_dicts()})
+    return parse_config({"app": {"poll_interval": POLL_INTERVAL}, "providers": cluster.provider_dicts()})

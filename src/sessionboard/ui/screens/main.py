@@ -54,6 +54,9 @@ class DetailFetched(Message):
 
 
 class MainScreen(EndpointActions, Screen[None]):
+    class Shown(Message):
+        """The board's first frame has been painted (posted once; it bubbles to the app)."""
+
     DETAIL_DELAY = 0.25
     """Seconds the cursor rests on a row before its provider's "get" is fetched."""
     BINDINGS = [
@@ -118,6 +121,7 @@ class MainScreen(EndpointActions, Screen[None]):
         if self.autopoll:
             self.pollers.start()
         self.set_interval(1.0, self._tick, name="countdown")
+        self.call_after_refresh(self.post_message, self.Shown())
 
     async def on_unmount(self) -> None:
         await self.pollers.stop()
@@ -388,7 +392,8 @@ class MainScreen(EndpointActions, Screen[None]):
                 holder[0].set_where(describe_target(target))
 
         backend = attach_backend(
-            provider, session, ConsolePrompts(self.app), on_target=on_target, **self.sb_app.attach_options
+            provider, session, ConsolePrompts(self.app),
+            on_target=on_target, ready=self.sb_app.attach_ready, **self.sb_app.attach_options,
         )
         holder.append(await tabs.open(session.key, label, backend))
 
