@@ -64,9 +64,8 @@ def app_class():
     from sessionboard.ui.screens.main import MainScreen
 
     class FirstScreen(SessionboardApp):
-        def on_mount(self):
+        def on_mount(self):  # Textual calls SessionboardApp.on_mount too: no super() here
             MARKS["app mounted"] = time.perf_counter() - T0
-            super().on_mount()
 
         def on_main_screen_shown(self, message):  # Textual calls the demo's handler too
             MARKS.setdefault("board shown", time.perf_counter() - T0)
