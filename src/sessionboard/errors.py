@@ -1,5 +1,7 @@
-"""The failures the entry point turns into exit status 2. Kept apart from the config stack so the
-command line can catch them without importing pydantic (which `demo` must not wait for)."""
+"""The exceptions more than one layer catches, in a module that imports nothing heavy: the entry
+point turns a `ConfigError` or `UsageError` into exit status 2 without importing pydantic, and the
+poller and the board catch a `ProviderError` without importing httpx and the adapters (which the
+console imports only once its board is on the screen)."""
 
 from __future__ import annotations
 
@@ -26,3 +28,24 @@ class NoConfigError(ConfigError):
 
 class UsageError(Exception):
     """Bad arguments: exit 2 with this one line."""
+
+
+class ProviderError(Exception):
+    """Everything a provider can do wrong, as one line fit for a person. `message` is already
+    redacted and human: the CLI prints `NAME: message`, the UI shows it."""
+
+    def __init__(self, provider: str, message: str, *, status: int | None = None) -> None:
+        self.provider = provider
+        self.message = message
+        self.status = status
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def line(self) -> str:
+        return f"{self.provider}: {self.message}"
+
+
+class Unsupported(ProviderError):
+    """The provider kind cannot do this at all; nothing was sent."""

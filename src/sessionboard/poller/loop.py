@@ -7,10 +7,13 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
+from sessionboard.errors import ProviderError
 from sessionboard.poller.snapshot import Snapshot
-from sessionboard.providers.base import Provider
-from sessionboard.providers.errors import ProviderError
+
+if TYPE_CHECKING:  # the poller runs adapters; it need not import them (nor httpx)
+    from sessionboard.providers.base import Provider
 
 OnSnapshot = Callable[[Snapshot], Awaitable[None] | None]
 

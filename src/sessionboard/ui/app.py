@@ -4,18 +4,19 @@ configuration, how to begin). Providers are built here so tests can hand in thei
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.theme import Theme
 
 from sessionboard.config import Config, save_theme, user_themes_dir
-from sessionboard.providers import Provider, make_providers
 from sessionboard.ui.clock import Now, system_now
 from sessionboard.ui.keys import keymap
 from sessionboard.ui.screens.main import MainScreen
-from sessionboard.ui.screens.welcome import WelcomeScreen
 from sessionboard.ui.theming import load_themes
+
+if TYPE_CHECKING:
+    from sessionboard.providers import Provider
 
 FALLBACK_THEME = "sessionboard-dark"
 
@@ -76,17 +77,13 @@ class SessionboardApp(App[int]):
 
     def on_mount(self) -> None:
         if self.config is None:
+            from sessionboard.ui.screens.welcome import WelcomeScreen  # only without a config
+
             self.push_screen(WelcomeScreen(self.welcome_problems))
         else:
-            providers = self._providers
-            if providers is None:
-                providers = make_providers(self.config)
-            board = MainScreen(providers, config=self.config, now=self.now, autopoll=self.autopoll)
-            if self.autopoll:
-                # The first polls go out now, while the board is still being built and painted;
-                # their snapshots wait in the board's message queue until it is mounted.
-                board.pollers.start()
-            self.push_screen(board)
+            # Without providers given (tests give theirs), the board makes them after its first
+            # frame: the adapters and httpx are not needed to paint it.
+            self.push_screen(MainScreen(self._providers, config=self.config, now=self.now, autopoll=self.autopoll))
         for problem in self.theme_problems:
             self.notify(f"theme skipped: {problem}", severity="warning", timeout=8)
         if self.theme_missing:

@@ -21,7 +21,6 @@ before it reads them, so host keys are checked and nothing is asked even when `t
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import json
 import os
@@ -217,6 +216,8 @@ class DemoSsh:
 
     async def wait_ready(self) -> None:
         """`ready` without blocking the event loop."""
+        import asyncio  # not at the top: the simulators' child is started before asyncio is imported
+
         await asyncio.to_thread(self.ready)
 
     def _read_ready_line(self) -> DemoError | None:

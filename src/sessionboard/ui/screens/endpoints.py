@@ -14,27 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import SecretStr
 from textual.message import Message
 from textual.timer import Timer
 
+from sessionboard.config import DevicesConfig
+from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
-from sessionboard.providers import (
-    AgentsProvider,
-    DevicesProvider,
-    Provider,
-    ProviderError,
-    RufusProvider,
-    TasknetProvider,
-    VsayProvider,
-)
-from sessionboard.ui.paging import WindowedPolling
 from sessionboard.ui.widgets.detail.vnc import REVEAL_SECONDS
 from sessionboard.ui.widgets.sessions.columns import instant
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the adapters (and httpx) are imported once the board is on the screen
+    from pydantic import SecretStr
+
+    from sessionboard.providers import (
+        AgentsProvider,
+        DevicesProvider,
+        Provider,
+        RufusProvider,
+        TasknetProvider,
+        VsayProvider,
+    )
+    from sessionboard.ui.paging import WindowedPolling
     from sessionboard.ui.screens.main import MainScreen
 
 LEASE_WARNING_SECONDS = 60
@@ -80,16 +82,19 @@ class EndpointActions:
     def poll_source(self: MainScreen, provider: Provider) -> Any:  # type: ignore[misc]
         """What the poller of `provider` reads: a devices provider's newest pages (`paging.py`),
         any other provider itself."""
-        if isinstance(provider, DevicesProvider) and provider.can(Capability.OLDER_PAGES):
-            pager = self.endpoints.pagers[provider.name] = WindowedPolling(provider)
+        if provider.kind == "devices" and provider.can(Capability.OLDER_PAGES):
+            from sessionboard.ui.paging import WindowedPolling
+
+            pager = self.endpoints.pagers[provider.name] = WindowedPolling(cast("DevicesProvider", provider))
             return pager
         return provider
 
     def init_endpoint_statuses(self: MainScreen) -> None:  # type: ignore[misc]
         """The panel shows a devices provider's organization from the start."""
-        for provider in self.providers.values():
-            if isinstance(provider, DevicesProvider) and provider.organization:
-                self.statuses[provider.name].note = provider.organization
+        for config in self.config.providers:
+            status = self.statuses.get(config.name)
+            if status is not None and isinstance(config, DevicesConfig) and config.organizations:
+                status.note = config.organizations[0]
 
     # ---- which provider ---------------------------------------------------------------------------------
     def _capable(self: MainScreen, capability: Capability) -> list[Provider]:  # type: ignore[misc]
@@ -150,7 +155,7 @@ class EndpointActions:
         if picked is None:
             return None
         session, provider = picked
-        assert isinstance(provider, AgentsProvider)
+        provider = cast("AgentsProvider", provider)
         task = session.target
         if not task:
             self.notify(f"{provider.name}: session {session.id} has no task id", severity="warning")
@@ -181,14 +186,14 @@ class EndpointActions:
         session, provider = picked
         from sessionboard.ui.screens.logs import LogsScreen
 
-        assert isinstance(provider, VsayProvider)
+        provider = cast("VsayProvider", provider)
         self.app.push_screen(LogsScreen(provider, session))
 
     def action_stats(self: MainScreen) -> None:  # type: ignore[misc]
         from sessionboard.ui.screens.stats import StatsScreen
 
         def show(provider: Provider) -> None:
-            assert isinstance(provider, VsayProvider)
+            provider = cast("VsayProvider", provider)
             self.app.push_screen(StatsScreen(provider))
 
         self._with_provider(Capability.STATS, show)
@@ -216,7 +221,7 @@ class EndpointActions:
 
     def action_cleanup(self: MainScreen) -> None:  # type: ignore[misc]
         def ask(provider: Provider) -> None:
-            assert isinstance(provider, AgentsProvider)
+            provider = cast("AgentsProvider", provider)
             stale = [s for s in self._listed(provider) if s.stale]
             question = (
                 f"Clean up {provider.name}: the server removes every session with no heartbeat within its "
@@ -255,7 +260,7 @@ class EndpointActions:
         )
 
     def action_heartbeat_stale(self: MainScreen) -> None:  # type: ignore[misc]
-        agents = [p for p in self._capable(Capability.HEARTBEAT) if isinstance(p, AgentsProvider)]
+        agents = [cast("AgentsProvider", p) for p in self._capable(Capability.HEARTBEAT) if p.kind == "agents"]
         if not agents:
             self.notify("none of the configured providers can send a heartbeat", severity="warning")
             return
@@ -291,7 +296,7 @@ class EndpointActions:
         from sessionboard.ui.screens.devices_active import DevicesActiveScreen
 
         def show(provider: Provider) -> None:
-            assert isinstance(provider, RufusProvider)
+            provider = cast("RufusProvider", provider)
             self.app.push_screen(DevicesActiveScreen(provider))
 
         self._with_provider(Capability.DEVICE_ACTIVE, show)
@@ -299,7 +304,7 @@ class EndpointActions:
     # ---- devices ---------------------------------------------------------------------------------------------
     def action_switch_organization(self: MainScreen) -> None:  # type: ignore[misc]
         def choose(provider: Provider) -> None:
-            assert isinstance(provider, DevicesProvider)
+            provider = cast("DevicesProvider", provider)
             orgs = provider.organizations
             if len(orgs) < 2:
                 only = orgs[0] if orgs else "none"
@@ -374,7 +379,7 @@ class EndpointActions:
         if picked is None:
             return None
         session, provider = picked
-        assert isinstance(provider, TasknetProvider)
+        provider = cast("TasknetProvider", provider)
         if not (isinstance(session.raw, dict) and session.raw.get("isVncEnabled")):
             self.notify(f"{provider.name}: VNC is not enabled on session {session.id}", severity="warning")
             return None

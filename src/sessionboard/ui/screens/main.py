@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from sessionboard.config import Config
+from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
-from sessionboard.providers import Provider, ProviderError, can_extend
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
@@ -35,6 +35,7 @@ from sessionboard.ui.widgets.sessions import SessionTable
 from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
+    from sessionboard.providers import Provider
     from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
     from sessionboard.ui.widgets.terminal import TerminalPane, TerminalTabs
@@ -65,23 +66,38 @@ class MainScreen(EndpointActions, Screen[None]):
         Binding("escape", "escape", "Back", show=False),
     ]
 
-    def __init__(self, providers: list[Provider], *, config: Config, now: Now, autopoll: bool = True) -> None:
+    def __init__(
+        self, providers: list[Provider] | None, *, config: Config, now: Now, autopoll: bool = True
+    ) -> None:
+        """`providers=None`: made from the config once the board's first frame is painted, so the
+        adapters and httpx are imported after the board is on the screen, not before."""
         super().__init__()
         self.config = config
-        self.providers = {p.name: p for p in providers}
         self.now = now
         self.autopoll = autopoll
-        self.pollers = PollerGroup(
-            [ProviderPoller(self.poll_source(p), config.poll_interval(p.config), self._on_snapshot) for p in providers]
-        )
+        self.providers: dict[str, Provider] = {}
+        self.pollers = PollerGroup([])
+        self._providers_to_make = providers is None
+        listed = config.providers if providers is None else providers
+        self.statuses = {p.name: ProviderStatus(p.name, p.kind) for p in listed}
         self.snapshots: dict[str, Snapshot] = {}
-        self.statuses = {p.name: ProviderStatus(p.name, p.kind) for p in providers}
         self.init_endpoint_statuses()
         self.busy: dict[int, str] = {}
         self._busy_seq = 0
         self.last_result: ActionResult | None = None
         self._title_scheduled = False
         self._title_text = ""
+        if providers is not None:
+            self._use_providers(providers)
+
+    def _use_providers(self, providers: list[Provider]) -> None:
+        self.providers = {p.name: p for p in providers}
+        self.pollers = PollerGroup(
+            [
+                ProviderPoller(self.poll_source(p), self.config.poll_interval(p.config), self._on_snapshot)
+                for p in providers
+            ]
+        )
 
     @property
     def sb_app(self) -> SessionboardApp:
@@ -121,7 +137,18 @@ class MainScreen(EndpointActions, Screen[None]):
         if self.autopoll:
             self.pollers.start()
         self.set_interval(1.0, self._tick, name="countdown")
-        self.call_after_refresh(self.post_message, self.Shown())
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        """The board is painted ("connecting" in the panel): now the adapters, and the first polls."""
+        if self._providers_to_make:
+            self._providers_to_make = False
+            from sessionboard.providers import make_providers
+
+            self._use_providers(make_providers(self.config))
+            if self.autopoll:
+                self.pollers.start()
+        self.post_message(self.Shown())
 
     async def on_unmount(self) -> None:
         await self.pollers.stop()
@@ -499,6 +526,8 @@ class MainScreen(EndpointActions, Screen[None]):
         provider = self.providers.get(session.provider)
         if provider is None:
             return
+        from sessionboard.providers import can_extend
+
         if not can_extend(provider):
             self.notify(
                 f"{provider.name}: a {provider.kind} provider cannot extend a session", severity="warning"

@@ -138,6 +138,8 @@ class ProviderPanel(Widget, can_focus=True):
         facts = []
         if status.received_at is not None:
             facts.append(age_text(self.now() - status.received_at))
+        elif not status.error:
+            facts.append("connecting…")
         if status.latency is not None:
             facts.append(f"{status.latency * 1000:.0f} ms")
         lines = [first]
