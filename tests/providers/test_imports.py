@@ -1,5 +1,5 @@
-"""What importing costs: the console paints its board before it imports the adapters. Each check
-runs in a fresh interpreter."""
+"""What importing costs: the console paints its board before it imports the adapters, and the
+adapters import httpx without its command-line client. Each check runs in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def test_the_board_is_imported_without_the_adapters_httpx_or_asyncssh() -> None:
     assert "sessionboard.ui.screens.main" in loaded
     assert not {"httpx", "sessionboard.providers", "asyncssh", "uvicorn"} & loaded
 
+
+def test_the_adapters_import_httpx_without_its_command_line_client() -> None:
+    code = (
+        "import sessionboard.providers, httpx, sys\n"
+        "assert httpx.main.__module__ == 'httpx' and 'httpx._main' not in sys.modules"
+    )
+    loaded = _modules_after(code)
+    assert "httpx" in loaded and not {"httpx._main", "click", "pygments"} & loaded

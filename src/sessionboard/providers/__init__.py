@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from sessionboard.config.models import Config, ProviderBase
 from sessionboard.model import Capability
+from sessionboard.providers._httpx import httpx
 from sessionboard.providers.agents import AgentsProvider
 from sessionboard.providers.base import Provider
 from sessionboard.providers.devices import DevicesProvider

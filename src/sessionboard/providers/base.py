@@ -14,11 +14,11 @@ from functools import lru_cache
 from collections.abc import Awaitable
 from typing import Any, ClassVar, TypeVar
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.models import ProviderBase
 from sessionboard.model import Capability, CreateField, Session, parse_values
+from sessionboard.providers._httpx import httpx
 from sessionboard.providers.errors import ProviderError, Unsupported
 
 M = TypeVar("M", bound=BaseModel)
