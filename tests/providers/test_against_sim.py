@@ -23,13 +23,12 @@ from sessionboard.sim.clock import FixedClock
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.sim.faults import Fault
 
-# Now, frozen: the agents adapter judges staleness against the wall clock, as it must in real use.
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
-
 @pytest.fixture
 def cluster() -> SimCluster:
-    return SimCluster(seed=5, sessions_per_provider=14, clock=FixedClock(NOW))
+    # Now, frozen when the test starts (not when the module is collected, minutes earlier in a full
+    # run): the agents adapter judges staleness against the wall clock, as it must in real use.
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return SimCluster(seed=5, sessions_per_provider=14, clock=FixedClock(now))
 
 
 @pytest.fixture
