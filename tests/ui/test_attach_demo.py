@@ -16,7 +16,10 @@ from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.prompts import RejectAll
 from sessionboard.terminal.ssh import SshBackend
 from sessionboard.ui.app import SessionboardApp
+from sessionboard.sim.cluster import SimCluster
 from sessionboard.ui.demo import DemoSsh, _demo_app
+from sessionboard.ui.screens.prompts import HostKeyScreen
+from tests.ui.test_attach import attached, board, echo_42, select_vsay, wait_for
 
 
 async def _shell_answers(settings: SshSettings) -> None:
@@ -69,6 +72,34 @@ async def test_an_ssh_server_that_cannot_start_ends_the_attach_with_its_reason(
             await app.attach_ready(target)
     finally:
         ssh.stop()
+
+
+async def test_the_demo_console_starts_its_ssh_server_after_the_first_frame_and_t_reaches_it(tmp_path: Path) -> None:
+    """The console as `sessionboard demo` runs it (adapters made after the first frame, no
+    providers handed in), over real sockets: `t` as soon as a vsay row is there connects to the
+    server started after the board was painted, with the host key checked and nothing asked."""
+    cluster = SimCluster(seed=5, sessions_per_provider=3)
+    await cluster.start()
+    ssh = DemoSsh(tmp_path)
+    ssh.bind()
+    try:
+        tables = cluster.provider_dicts()
+        for table in tables:
+            if table["kind"] == "vsay":
+                table["ssh"] = ssh.settings()
+        config = parse_config({"app": {"poll_interval": 30.0}, "providers": tables})
+        app = _demo_app(None, ssh)(config)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the board")
+            screen = board(app)
+            await wait_for(pilot, lambda: ssh.proc is not None, "the SSH server started once the board was painted")
+            session = await select_vsay(pilot, screen)
+            view = await attached(pilot, screen, session)  # fails on a host-key dialog
+            assert not isinstance(app.screen, HostKeyScreen)
+            await echo_42(pilot, view)
+    finally:
+        await asyncio.to_thread(ssh.stop)
+        await cluster.stop()
 
 
 def test_the_demo_app_keeps_the_users_ssh_config_and_agent_out() -> None:
