@@ -1,5 +1,6 @@
-"""Keystroke-to-echo latency over loopback SSH, through `SshBackend` (the transport the terminal
-pane uses), against both servers: the project's asyncssh `LocalSshServer` (in a process of its
+"""Keystroke-to-echo latency over loopback SSH, through `RelayedSshBackend` (the transport the
+terminal pane uses: asyncssh in a helper process) and `SshBackend` (the same on this loop), against
+both servers: the project's asyncssh `LocalSshServer` (in a process of its
 own) and OpenSSH's sshd (needs root and /usr/sbin/sshd).
 
 One character is written, and the clock stops when that character comes back. The remote side
@@ -31,7 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sessionboard.sim.openssh import OpenSshError, OpenSshServer
 from sessionboard.terminal.backend import TerminalBackend
+from sessionboard.terminal.relay import RelayedSshBackend
 from sessionboard.terminal.ssh import SshBackend
 
 GOAL_MS = 15.0
@@ -139,56 +142,34 @@ def local_asyncssh_server() -> Iterator[dict[str, object]]:
 
 @contextmanager
 def openssh_server() -> Iterator[dict[str, object]]:
+    """OpenSSH's sshd on loopback (`sim.openssh`, the same launcher as the tests')."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-sshd-"))
     try:
-        for name in ("host_key", "client_key"):
-            subprocess.run(
-                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(workdir / name)], check=True
-            )
-        shutil.copy(workdir / "client_key.pub", workdir / "authorized_keys")
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        (workdir / "sshd_config").write_text(
-            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {workdir / 'host_key'}\n"
-            f"PidFile {workdir / 'sshd.pid'}\nAuthorizedKeysFile {workdir / 'authorized_keys'}\n"
-            "UsePAM no\nPermitRootLogin yes\nPasswordAuthentication no\nStrictModes no\n"
-            "PrintMotd no\nPrintLastLog no\nLogLevel ERROR\n"
-        )
-        Path("/run/sshd").mkdir(parents=True, exist_ok=True)
-        process = subprocess.Popen(
-            ["/usr/sbin/sshd", "-D", "-e", "-f", str(workdir / "sshd_config")], stderr=subprocess.DEVNULL
-        )
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise SystemExit("sshd did not start") from None
-                    time.sleep(0.05)
-            key_type, blob = (workdir / "host_key.pub").read_text().split()[:2]
+            server = OpenSshServer.start(workdir / "sshd")
+        except OpenSshError as exc:
+            raise SystemExit(f"sshd did not start: {exc}") from None
+        try:
             yield {
-                "port": port,
-                "username": "root",
-                "client_key": str(workdir / "client_key"),
-                "known_hosts_line": f"[127.0.0.1]:{port} {key_type} {blob}",
+                "port": server.port,
+                "username": server.username,
+                "client_key": str(server.client_key),
+                "known_hosts_line": server.known_hosts_line,
             }
         finally:
-            process.terminate()
-            process.wait(10)
+            server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _backend(info: dict[str, object], known_hosts: Path) -> SshBackend:
+def _backends(info: dict[str, object], known_hosts: Path) -> Iterator[tuple[str, TerminalBackend]]:
+    """The console's relayed transport, then `SshBackend` on this loop, to the same server."""
     known_hosts.write_text(f"{info['known_hosts_line']}\n")
-    return SshBackend(
-        "127.0.0.1", int(info["port"]), str(info["username"]), known_hosts, [str(info["client_key"])],
-        ssh_config=(), use_agent=False,
-    )
+    for name, kind in (("RelayedSshBackend", RelayedSshBackend), ("SshBackend", SshBackend)):
+        yield name, kind(
+            "127.0.0.1", int(info["port"]), str(info["username"]), known_hosts, [str(info["client_key"])],
+            ssh_config=(), use_agent=False,
+        )
 
 
 async def main(keystrokes: int, skip_openssh: bool) -> None:
@@ -196,16 +177,18 @@ async def main(keystrokes: int, skip_openssh: bool) -> None:
     print((await tcp_anchor(keystrokes)).line(goal=False))
     with tempfile.TemporaryDirectory() as tmp:
         with local_asyncssh_server() as info:
-            figure = await keystroke_echo("SshBackend -> asyncssh LocalSshServer", _backend(info, Path(tmp) / "kh1"), keystrokes)
-            print(figure.line(goal=True))
+            for name, backend in _backends(info, Path(tmp) / "kh1"):
+                figure = await keystroke_echo(f"{name} -> asyncssh LocalSshServer", backend, keystrokes)
+                print(figure.line(goal=True))
         if skip_openssh:
             return
         if os.geteuid() != 0 or not os.access("/usr/sbin/sshd", os.X_OK):
             print("OpenSSH sshd: skipped (needs root and /usr/sbin/sshd)")
             return
         with openssh_server() as info:
-            figure = await keystroke_echo("SshBackend -> OpenSSH sshd", _backend(info, Path(tmp) / "kh2"), keystrokes)
-            print(figure.line(goal=True))
+            for name, backend in _backends(info, Path(tmp) / "kh2"):
+                figure = await keystroke_echo(f"{name} -> OpenSSH sshd", backend, keystrokes)
+                print(figure.line(goal=True))
 
 
 if __name__ == "__main__":
