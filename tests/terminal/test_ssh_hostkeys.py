@@ -131,3 +131,31 @@ async def test_hashed_known_hosts_entries_are_honoured(ssh_target: SshTarget, tm
         await ready_shell(backend)
     finally:
         await backend.close()
+
+
+async def test_accepted_key_is_written_hashed_when_the_config_says_so(ssh_target: SshTarget, tmp_path: Path) -> None:
+    """With `HashKnownHosts yes` the accepted key is stored as `ssh` would store it: no host name in
+    the file, and OpenSSH's own `ssh-keygen -F` finds it under `[127.0.0.1]:port`."""
+    config = tmp_path / "ssh_config"
+    config.write_text("Host *\n    HashKnownHosts yes\n")
+    known_hosts = tmp_path / "known_hosts"
+    backend = ssh_target.backend(known_hosts, prompts=ScriptedPrompts(trust=True), ssh_config=(config,))
+    try:
+        await ready_shell(backend)
+    finally:
+        await backend.close()
+    text = known_hosts.read_text()
+    assert text.startswith("|1|") and "127.0.0.1" not in text
+    found = subprocess.run(
+        ["ssh-keygen", "-F", f"[127.0.0.1]:{ssh_target.port}", "-f", str(known_hosts)],
+        capture_output=True,
+        text=True,
+    )
+    assert found.returncode == 0, found.stderr
+    assert ssh_target.known_hosts_line.split(" ", 1)[1] in found.stdout  # the same key type and blob
+
+    again = ssh_target.backend(known_hosts, prompts=MustNotAsk(), ssh_config=(config,))
+    try:
+        await ready_shell(again)
+    finally:
+        await again.close()

@@ -11,6 +11,8 @@ to the file and the connection is made again, now trusted by the file itself."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,15 +68,28 @@ def known_hosts_line(host: str, port: int, key: asyncssh.SSHKey) -> str:
     return f"{host_pattern(host, port)} {key.get_algorithm()} {blob}"
 
 
-def append_known_host(path: Path, host: str, port: int, key: asyncssh.SSHKey) -> None:
-    """Append an accepted key, creating the file (0600) and its directory (0700) on first use."""
+def hashed_host_pattern(pattern: str, salt: bytes | None = None) -> str:
+    """OpenSSH's hashed form of a known_hosts host (`HashKnownHosts yes`): `|1|salt|HMAC-SHA1`,
+    so the file does not list where its owner connects to."""
+    salt = os.urandom(20) if salt is None else salt
+    digest = hmac.new(salt, pattern.encode(), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+
+
+def append_known_host(path: Path, host: str, port: int, key: asyncssh.SSHKey, *, hashed: bool = False) -> None:
+    """Append an accepted key, creating the file (0600) and its directory (0700) on first use;
+    `hashed` writes the host as `hashed_host_pattern` does."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as stream:
         if needs_newline:
             stream.write("\n")
-        stream.write(known_hosts_line(host, port, key) + "\n")
+        line = known_hosts_line(host, port, key)
+        if hashed:
+            pattern, rest = line.split(" ", 1)
+            line = f"{hashed_host_pattern(pattern)} {rest}"
+        stream.write(line + "\n")
 
 
 def changed_key_reason(host: str, fingerprint: str, known_hosts: Path) -> str:

@@ -56,16 +56,31 @@ def cipher_preference() -> list[str]:
     return [alg.decode() for alg in ordered]
 
 
-def _config_sets_ciphers(paths: list[str]) -> bool:
-    """The user's `Ciphers` line wins: no preference of ours is sent when any config file has one."""
+def _config_value(paths: Sequence[str | os.PathLike[str]], option: str) -> str | None:
+    """The first value of an option asyncssh does not apply itself, from the config files in
+    order (OpenSSH too keeps the first value it reads). `Host`/`Match` blocks are not told apart:
+    a line anywhere counts, the cautious reading for the options asked about here."""
+    wanted = option.lower()
     for path in paths:
         try:
             text = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if any(line.strip().lower().startswith("ciphers") for line in text.splitlines()):
-            return True
-    return False
+        for line in text.splitlines():
+            words = line.replace("=", " ", 1).split()
+            if len(words) >= 2 and words[0].lower() == wanted:
+                return words[1]
+    return None
+
+
+def _config_sets_ciphers(paths: list[str]) -> bool:
+    """The user's `Ciphers` line wins: no preference of ours is sent when any config file has one."""
+    return _config_value(paths, "Ciphers") is not None
+
+
+def _config_hashes_known_hosts(paths: Sequence[str | os.PathLike[str]]) -> bool:
+    """`HashKnownHosts yes`: keys accepted here are written hashed, as `ssh` would write them."""
+    return (_config_value(paths, "HashKnownHosts") or "no").lower() == "yes"
 
 
 class _HostKeyRecorder(asyncssh.SSHClient):
@@ -356,7 +371,13 @@ class SshBackend:
         if not accepted:
             raise TerminalClosed(declined_key_reason(offered.host, offered.fingerprint))
         try:
-            append_known_host(self.known_hosts, offered.host, offered.port, offered.key)
+            append_known_host(
+                self.known_hosts,
+                offered.host,
+                offered.port,
+                offered.key,
+                hashed=_config_hashes_known_hosts(self.ssh_config),
+            )
         except OSError as exc:
             raise TerminalClosed(f"cannot record the host key in {self.known_hosts}: {_describe(exc)}") from None
 
