@@ -227,6 +227,17 @@ def test_reply_callback() -> None:
     assert emu.take_replies() == b""
 
 
+def test_colour_queries_answer_the_panes_colours_in_the_querys_terminator() -> None:
+    emu = Emulator(80, 24)
+    emu.feed(b"\x1b]11;?\x07")  # before the pane has colours: xterm's defaults
+    assert emu.take_replies() == b"\x1b]11;rgb:0000/0000/0000\x07"
+    emu.renderer.set_base(Style(color="#112233", bgcolor="#ffeedd"))
+    emu.feed(b"\x1b]11;?\x07\x1b]10;?\x1b\\")
+    assert emu.take_replies() == b"\x1b]11;rgb:ffff/eeee/dddd\x07\x1b]10;rgb:1111/2222/3333\x1b\\"
+    emu.feed(b"\x1b]11;#000000\x07")  # setting the colour is not a query: no answer
+    assert emu.take_replies() == b""
+
+
 def test_cursor_report_in_origin_mode_is_relative_to_margin() -> None:
     emu = Emulator(80, 24)
     emu.feed(b"\x1b[5;20r\x1b[?6h\x1b[2;3H\x1b[6n")

@@ -203,7 +203,7 @@ class Emulator:
             elif kind == "csi":
                 self._csi(m.group("csi_p"), m.group("csi_i"), m.group("csi"))
             elif kind == "osc":
-                self._osc(m.group("osc"))
+                self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
             # "str" (DCS, APC, PM, SOS) is consumed and ignored
@@ -273,10 +273,15 @@ class Emulator:
         elif final == ">":
             s.modes.app_keypad = False
 
-    def _osc(self, body: str) -> None:
+    def _osc(self, body: str, end: str) -> None:
         code, _, arg = body.partition(";")
         if code in ("0", "2"):
             self.screen.title = arg[:256]
+        elif code in ("10", "11") and arg == "?":
+            # "What are your colours?": vim, neovim and others ask for the background to pick
+            # their light or dark palette. Answered in the query's own terminator, as xterm does.
+            r, g, b = self.renderer.default_rgb(foreground=code == "10")
+            self._reply(f"\x1b]{code};rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}{end}".encode())
 
     def _csi(self, params: str, inter: str, final: str) -> None:
         s = self.screen

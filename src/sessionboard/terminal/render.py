@@ -77,6 +77,15 @@ class StripRenderer:
             self._styles.clear()
             self._cursor_styles.clear()
 
+    def default_rgb(self, *, foreground: bool) -> tuple[int, int, int]:
+        """The colour a cell with default colours shows (the widget's theme colours once known;
+        light grey on black before the first paint)."""
+        color = self._base.color if foreground else self._base.bgcolor
+        if color is None:
+            return (229, 229, 229) if foreground else (0, 0, 0)
+        triplet = color.get_truecolor()
+        return triplet.red, triplet.green, triplet.blue
+
     def style(self, aid: int) -> Style:
         st = self._styles.get(aid)
         if st is None:
@@ -109,8 +118,6 @@ class StripRenderer:
             return Strip([Segment("".join(chars), style(first))], cols)
         segments: list[Segment] = []
         append = segments.append
-        start = 0
-        current = first
         if cx >= 0:
             # Split around the cursor cell (both halves of a wide character under it).
             if chars[cx] == "" and cx > 0:
