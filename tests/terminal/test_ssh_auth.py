@@ -125,3 +125,42 @@ async def test_encrypted_key_asks_for_its_passphrase(tmp_path: Path, transport: 
         finally:
             await backend.close()
     assert typist.asked == [f"password:Passphrase for key {key_path}: "]
+
+
+@dataclass
+class TwoFactorTypist(RejectAll):
+    """Answers each keyboard-interactive prompt by what it asks, and remembers the challenges."""
+
+    answers: dict[str, str]
+    challenges: list[list[tuple[str, bool]]] = field(default_factory=list)
+
+    async def ask_kbdint(
+        self, name: str, instructions: str, prompts: list[tuple[str, bool]]
+    ) -> list[str] | None:
+        self.challenges.append(list(prompts))
+        return [self.answers[prompt.strip()] for prompt, _ in prompts]
+
+
+async def test_a_challenge_of_several_prompts_is_answered_prompt_by_prompt(transport: type) -> None:
+    """Password and verification code in one round: both prompts reach the dialog with their
+    echo flags, in order, and both answers go back in the same order."""
+    async with LocalSshServer(password=PASSWORD, code="246810") as server:
+        typist = TwoFactorTypist({"Password:": PASSWORD, "Verification code:": "246810"})
+        backend = _backend(server, typist, transport)
+        try:
+            shell = await ready_shell(backend)
+            await shell.run("echo IN-$((3*3))", b"IN-9")
+        finally:
+            await backend.close()
+    assert typist.challenges == [[("Password:", False), ("Verification code:", True)]]
+
+
+async def test_a_wrong_second_answer_fails(transport: type) -> None:
+    async with LocalSshServer(password=PASSWORD, code="246810") as server:
+        typist = TwoFactorTypist({"Password:": PASSWORD, "Verification code:": "000000"})
+        backend = _backend(server, typist, transport)
+        with pytest.raises(TerminalClosed) as closed:
+            await backend.start(80, 24)
+        await backend.close()
+    assert closed.value.reason.endswith("authentication failed")
+    assert "000000" not in closed.value.reason

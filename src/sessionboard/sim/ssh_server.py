@@ -152,6 +152,27 @@ class _Server(asyncssh.SSHServer):
             return False
         return hmac.compare_digest(password.encode(), expected.encode())
 
+    def kbdint_auth_supported(self) -> bool:
+        return self._owner._password is not None
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> tuple[str, str, str, list[tuple[str, bool]]]:
+        """The password alone, or with a verification code (echoed, as PAM's OTP modules do)
+        when the server has one: a challenge of two prompts in one round."""
+        prompts = [("Password:", False)]
+        if self._owner._code is not None:
+            prompts.append(("Verification code:", True))
+        return "", "", "", prompts
+
+    def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> bool:
+        expected = [self._owner._password or ""]
+        if self._owner._code is not None:
+            expected.append(self._owner._code)
+        if username != self._owner.username or len(responses) != len(expected):
+            return False
+        return all(hmac.compare_digest(a.encode(), b.encode()) for a, b in zip(responses, expected))
+
     def public_key_auth_supported(self) -> bool:
         return True
 
@@ -175,6 +196,7 @@ class LocalSshServer:
         username: str | None = None,
         password: str | None = None,
         *,
+        code: str | None = None,
         host: str = LOOPBACK,
         port: int = 0,
         workdir: str | Path | None = None,
@@ -184,6 +206,7 @@ class LocalSshServer:
     ) -> None:
         self.username = username or getpass.getuser()
         self._password = password
+        self._code = code  # a second answer asked with the password (keyboard-interactive)
         self.host = host
         self._requested_port = port
         self._own_workdir = workdir is None
