@@ -1,7 +1,8 @@
 """Keystroke-to-echo latency over loopback SSH, through `RelayedSshBackend` (the transport the
 terminal pane uses: asyncssh in a helper process) and `SshBackend` (the same on this loop), against
-both servers: the project's asyncssh `LocalSshServer` (in a process of its
-own) and OpenSSH's sshd (needs root and /usr/sbin/sshd).
+both servers: the project's asyncssh `LocalSshServer` (in a process of its own) and OpenSSH's sshd
+(needs root and /usr/sbin/sshd). And through the vsay WebSocket terminal (`VsayWebSocketBackend`
+against the simulator's `serve_terminal` under uvicorn, in a process of its own).
 
 One character is written, and the clock stops when that character comes back. The remote side
 runs `cat` with the tty in non-canonical, no-echo mode, so each echo is a real round trip through
@@ -20,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -36,6 +38,7 @@ from sessionboard.sim.openssh import OpenSshError, OpenSshServer
 from sessionboard.terminal.backend import TerminalBackend
 from sessionboard.terminal.relay import RelayedSshBackend
 from sessionboard.terminal.ssh import SshBackend
+from sessionboard.terminal.vsay_ws import VsayWebSocketBackend
 
 GOAL_MS = 15.0
 WARMUP = 20
@@ -162,6 +165,41 @@ def openssh_server() -> Iterator[dict[str, object]]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+WS_SERVER = r"""
+import os, socket, sys, uvicorn
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from sessionboard.sim.vsay_terminal import serve_terminal
+
+async def terminal(websocket):
+    await websocket.accept()
+    await serve_terminal(websocket, os.environ["BENCH_WS_TOKEN"])
+
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+sock.listen(16)  # connections wait in the backlog until uvicorn serves
+print(sock.getsockname()[1], flush=True)
+app = Starlette(routes=[WebSocketRoute("/v1/sessions/{session_id}/ws", terminal)])
+uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off")).run(sockets=[sock])
+"""
+
+
+@contextmanager
+def vsay_ws_server(token: str) -> Iterator[str]:
+    """The vsay simulator's WebSocket terminal (`serve_terminal`, a real shell in a pty) under
+    uvicorn in a process of its own; yields the session's `ws://` URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", WS_SERVER], stdout=subprocess.PIPE, text=True, env={**os.environ, "BENCH_WS_TOKEN": token}
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"ws://127.0.0.1:{port}/v1/sessions/bench/ws"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def _backends(info: dict[str, object], known_hosts: Path) -> Iterator[tuple[str, TerminalBackend]]:
     """The console's relayed transport, then `SshBackend` on this loop, to the same server."""
     known_hosts.write_text(f"{info['known_hosts_line']}\n")
@@ -180,6 +218,11 @@ async def main(keystrokes: int, skip_openssh: bool) -> None:
             for name, backend in _backends(info, Path(tmp) / "kh1"):
                 figure = await keystroke_echo(f"{name} -> asyncssh LocalSshServer", backend, keystrokes)
                 print(figure.line(goal=True))
+        token = secrets.token_urlsafe(16)
+        with vsay_ws_server(token) as url:
+            backend = VsayWebSocketBackend(url, token)
+            figure = await keystroke_echo("VsayWebSocketBackend -> vsay terminal", backend, keystrokes)
+            print(figure.line(goal=True))
         if skip_openssh:
             return
         if os.geteuid() != 0 or not os.access("/usr/sbin/sshd", os.X_OK):
