@@ -41,6 +41,7 @@ from sessionboard.sim.layout import (
     provider_table,
     session_counts,
 )
+from sessionboard.sim.lifeline import stop_when_stdin_closes
 from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.rufus import RufusSim
 from sessionboard.sim.tasknet import TasknetSim
@@ -285,6 +286,7 @@ async def _serve_demo(listen_fd: int, key_files: Mapping[str, str], sessions: in
             print(f"cannot start: {exc}", file=sys.stderr, flush=True)
             return 1
         cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=True, sock=sock, api_keys=keys)
+        stop_when_stdin_closes(stop.set)  # the console holds our stdin: its end is ours
         try:
             await cluster.start()
             print(f"# serving on http://{HOST}:{cluster.port}", file=sys.stderr, flush=True)
@@ -301,7 +303,7 @@ def run_demo_simulators(
     serve on the listening socket the console bound (inherited as `listen_fd`) with the keys in
     `key_files` (kind -> path), both made by the console, which built its config from
     `sim.layout` without waiting for this process. Prints nothing but a banner and its errors
-    (stderr); serves until SIGTERM/SIGINT."""
+    (stderr); serves until SIGTERM/SIGINT or until its stdin, a pipe from the console, closes."""
     try:
         return asyncio.run(_serve_demo(listen_fd, key_files, sessions, seed))
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import asyncssh
 
+from sessionboard.sim.lifeline import stop_when_stdin_closes
 from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.shell import PtyShell
 from sessionboard.terminal.hostkeys import known_hosts_line
@@ -331,18 +332,21 @@ async def _serve_forever(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if args.parent_stdin:
+        stop_when_stdin_closes(stop.set)
     await stop.wait()
     await server.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a server until SIGTERM/SIGINT; print one JSON line (port, user, client key, known_hosts)
+    """Run a server until SIGTERM/SIGINT (or, with --parent-stdin, until stdin closes); print one JSON line (port, user, client key, known_hosts)
     once it serves and its files (`client_key`, `known_hosts` in the workdir) are written."""
     parser = argparse.ArgumentParser(prog="python -m sessionboard.sim.ssh_server")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--username", default=None)
     parser.add_argument("--workdir", default=None, help="where the keys go (default: a temporary dir, removed at exit)")
     parser.add_argument("--listen-fd", type=int, default=None, help="serve on this inherited listening socket")
+    parser.add_argument("--parent-stdin", action="store_true", help="stop when stdin (a pipe from the parent) closes")
     args = parser.parse_args(argv)
     asyncio.run(_serve_forever(args))
     return 0

@@ -3,6 +3,9 @@ configuration, how to begin). Providers are built here so tests can hand in thei
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +97,16 @@ class SessionboardApp(App[int]):
                 timeout=8,
             )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self) -> None:
+        """A closed terminal window (SIGHUP) or a `kill` (SIGTERM) ends the console as `q` does,
+        so what it started (terminal helpers, the demo's children and files) is cleaned up;
+        Textual's own driver leaves both signals to their default, which kills at once."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit, 128 + signum)
 
     async def action_quit(self) -> None:
         """ctrl+q and the palette's Quit ask first too while terminals are attached (as `q` does)."""

@@ -71,14 +71,17 @@ def _last_line(path: Path) -> str:
 
 
 def _stop(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is None or proc.poll() is not None:
+    if proc is None:
         return
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stdin is not None:
+        proc.stdin.close()
 
 
 class DemoSimulators:
@@ -114,7 +117,7 @@ class DemoSimulators:
             with open(self.log, "wb") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-c", code],
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,  # held open, never written: its end tells the child we are gone
                     stdout=subprocess.DEVNULL,
                     stderr=log,
                     pass_fds=(sock.fileno(),),
@@ -191,8 +194,9 @@ class DemoSsh:
                             "--listen-fd", str(sock.fileno()),
                             "--workdir", str(self.dir),
                             "--username", self.username,
+                            "--parent-stdin",
                         ],
-                        stdin=subprocess.DEVNULL,
+                        stdin=subprocess.PIPE,  # held open, never written: its end tells the child we are gone
                         stdout=subprocess.PIPE,
                         stderr=log,
                         pass_fds=(sock.fileno(),),
