@@ -6,7 +6,8 @@ Prints, best of --repeat runs:
 - MB/s through the widget (bytes the pane processed / time until cat ended), beside the anchor:
   the bare emulator fed the same bytes in the same run (goal: at least 0.8x);
 - frames per second actually painted (render passes over row 0 while the flood scrolls every row;
-  goal about 60) and repaint requests sent by the widget's timer;
+  goal about 60) and refresh calls made by the widget (one per slice; Textual's screen
+  coalesces them into at most 60 paints a second);
 - the worst event-loop stall during the flood, an upper bound on how late a key press is handled
   (goal: under 100 ms);
 - where the wall time went: inside the emulator, compositing frames (Textual), the rest.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import tempfile
 import time
@@ -116,6 +118,7 @@ def main() -> None:
         runs = []
         anchors = []
         for _ in range(args.repeat):
+            gc.collect()  # the previous run's app is garbage: not collected mid-flood (as bench_terminal_ssh)
             runs.append(asyncio.run(one_run(path)))
             anchors.append(emulator_rate(crlf, 1))
     best = max(runs, key=lambda r: r["mbps"])
@@ -126,10 +129,10 @@ def main() -> None:
     print(f"{'widget MB/s':<28} {best['mbps']:>9.2f} {'>=0.8x':>10} {anchor:>16.2f} emu  -> {ratio:.2f}x "
           f"{'ok' if ratio >= 0.8 else 'BELOW GOAL'}")
     print(f"{'frames painted /s':<28} {best['fps']:>9.1f} {'~60':>10} {'':>22}")
-    print(f"{'repaint requests /s':<28} {best['requests']:>9.1f} {'<=60':>10} {'':>22}")
-    stalls = sorted(r["stall_ms"] for r in runs)
-    print(f"{'worst loop stall ms':<28} {stalls[0]:>9.1f} {'<100':>10} {'':>22}  "
-          f"{'ok' if stalls[0] < 100 else 'ABOVE GOAL'} (per run: {', '.join(f'{v:.0f}' for v in stalls)})")
+    print(f"{'refresh calls /s':<28} {best['requests']:>9.1f} {'':>10} {'':>22}")
+    stalls = [r["stall_ms"] for r in runs]
+    print(f"{'worst loop stall ms':<28} {max(stalls):>9.1f} {'<100':>10} {'':>22}  "
+          f"{'ok' if max(stalls) < 100 else 'ABOVE GOAL'} (worst of each run: {', '.join(f'{v:.0f}' for v in stalls)})")
     print(f"(bytes through the pane {best['bytes']}, {best['seconds']:.2f} s; wall time share: "
           f"emulator {best['feed_share']:.0%}, painting {best['frame_share']:.0%}, "
           f"rest (pty reads, event loop) {1 - best['feed_share'] - best['frame_share']:.0%})")
