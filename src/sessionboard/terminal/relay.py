@@ -27,7 +27,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sessionboard.terminal.backend import TerminalClosed
@@ -44,6 +44,18 @@ _STOP_TIMEOUT = 5.0
 
 def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+
+async def messages(reader: asyncio.StreamReader) -> AsyncIterator[dict[str, Any]]:
+    """The control socket's messages until it closes; a line that is not a JSON object is skipped
+    (both ends are ours, but neither may crash on the other's bug)."""
+    while line := await reader.readline():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(message, dict):
+            yield message
 
 
 class RelayedSshBackend:
@@ -196,11 +208,7 @@ class RelayedSshBackend:
     async def _control(self, reader: asyncio.StreamReader) -> None:
         """Handle the helper's messages until it closes the control socket."""
         try:
-            while line := await reader.readline():
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
+            async for message in messages(reader):
                 op = message.get("op")
                 if op == "ask":
                     question = asyncio.create_task(self._answer(message))

@@ -9,7 +9,6 @@ console is gone) closes the connection and ends the process."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 import sys
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sessionboard.terminal.backend import TerminalClosed
-from sessionboard.terminal.relay import encode
+from sessionboard.terminal.relay import encode, messages
 from sessionboard.terminal.ssh import SshBackend
 
 _CHUNK = 256 * 1024
@@ -101,11 +100,7 @@ class Relay:
         data_reader, data_writer = await asyncio.open_connection(sock=self._data_sock, limit=_CHUNK)
         ctl_reader, self._ctl_writer = await asyncio.open_connection(sock=self._ctl_sock)
         logging.getLogger().addHandler(_ForwardLogs(self.send))
-        line = await ctl_reader.readline()
-        try:
-            first = json.loads(line) if line else {}
-        except ValueError:
-            first = {}
+        first = await anext(messages(ctl_reader), {})
         if first.get("op") != "start":
             return
         self.backend = backend = SshBackend(**first["ssh"], prompts=self.prompts)
@@ -167,11 +162,7 @@ class Relay:
 
     async def _control(self, reader: asyncio.StreamReader) -> None:
         try:
-            while line := await reader.readline():
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
+            async for message in messages(reader):
                 op = message.get("op")
                 if op == "resize" and self.backend is not None:
                     await self.backend.resize(int(message["cols"]), int(message["rows"]))
