@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.screens.prompts import HostKeyScreen, KbdIntScreen, PasswordScreen
 from sessionboard.ui.widgets.terminal import TerminalPane, TerminalTabs
 from sessionboard.ui.widgets.sessions import SessionTable
+from tests.ui.helpers import Console, console
 
 DEADLINE = 25.0  # generous: a loaded 2-core machine; a condition, never a speed assertion
 PASSWORD = "correct horse battery staple"
@@ -58,6 +60,10 @@ class Rig:
         app.attach_options = {"ssh_config": (), "use_agent": False}
         return app
 
+    def run(self, size: tuple[int, int], **options: Any) -> AbstractAsyncContextManager[Console]:
+        """`app(**options)` running at `size`, handed over once every provider has been polled."""
+        return console(self.cluster, app=self.app(**options), size=size, limit=DEADLINE)
+
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
@@ -75,13 +81,6 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
-def board(app: SessionboardApp) -> MainScreen:
-    for screen in app.screen_stack:
-        if isinstance(screen, MainScreen):
-            return screen
-    raise AssertionError("no board")
-
-
 def screen_text(view: TerminalView) -> str:
     return "\n".join(view.emulator.render_line(y, cursor=False).text.rstrip() for y in range(view.emulator.rows))
 
@@ -94,13 +93,6 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str, 
             extra = f"\nscreen:\n{screen_text(show)}" if show is not None else ""
             raise AssertionError(f"never happened: {what}{extra}")
         await pilot.pause(0.03)
-
-
-async def polled(pilot: Pilot[Any], app: SessionboardApp) -> MainScreen:
-    await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the board")
-    screen = board(app)
-    await wait_for(pilot, lambda: all(s.received_at is not None for s in screen.statuses.values()), "first polls")
-    return screen
 
 
 async def select_vsay(pilot: Pilot[Any], screen: MainScreen, session_id: str | None = None) -> Session:
@@ -137,9 +129,25 @@ async def attached(pilot: Pilot[Any], screen: MainScreen, session: Session) -> T
     """Press `t` and wait for the shell's prompt in the new tab."""
     await pilot.press("t")
     await wait_for(pilot, lambda: screen.terminals is not None and screen.terminals.pane_for(session.key) is not None, "a tab")
-    view = pane_of(screen, session).view
+    return await prompt(pilot, pane_of(screen, session).view)
+
+
+async def prompt(pilot: Pilot[Any], view: TerminalView) -> TerminalView:
+    """Wait for the shell's prompt on `view`."""
     await wait_for(pilot, lambda: "$" in screen_text(view) or "#" in screen_text(view), "the shell prompt", view)
     return view
+
+
+async def release(pilot: Pilot[Any]) -> None:
+    """ctrl+] gives the keyboard back to the table."""
+    await pilot.press("ctrl+right_square_bracket")
+    await wait_for(pilot, lambda: isinstance(pilot.app.focused, SessionTable), "the table has the keyboard")
+
+
+async def host_key_dialog(pilot: Pilot[Any]) -> None:
+    """`t` on a host not known (yet) asks about its key."""
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HostKeyScreen), "the host key dialog")
 
 
 async def echo_42(pilot: Pilot[Any], view: TerminalView) -> None:
@@ -149,9 +157,7 @@ async def echo_42(pilot: Pilot[Any], view: TerminalView) -> None:
 
 # ---- the tests -----------------------------------------------------------------------------------------
 async def test_t_opens_a_shell_over_ssh_and_ctrl_bracket_gives_the_keyboard_back(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((80, 24)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         view = await attached(pilot, screen, session)
         assert app.focused is view
@@ -162,8 +168,7 @@ async def test_t_opens_a_shell_over_ssh_and_ctrl_bracket_gives_the_keyboard_back
         assert view.size.height >= 12
         assert screen.table.size.height >= 3 and screen.table.display
 
-        await pilot.press("ctrl+right_square_bracket")
-        await wait_for(pilot, lambda: isinstance(app.focused, SessionTable), "the table has the keyboard")
+        await release(pilot)
         assert view.ended is None
         await pilot.press("t")  # the same session: back into its tab, not a second one
         await wait_for(pilot, lambda: app.focused is view, "the terminal has the keyboard again")
@@ -173,9 +178,7 @@ async def test_t_opens_a_shell_over_ssh_and_ctrl_bracket_gives_the_keyboard_back
 
 
 async def test_resizing_the_console_resizes_the_remote_pty(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((100, 30)) as (_, _, pilot, screen):
         session = await select_vsay(pilot, screen)
         view = await attached(pilot, screen, session)
         await pilot.resize_terminal(140, 44)
@@ -186,9 +189,7 @@ async def test_resizing_the_console_resizes_the_remote_pty(rig: Rig) -> None:
 
 
 async def test_a_session_created_from_the_console_attaches_over_the_websocket(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
         provider = screen.providers["ssh"]
         machine = next(iter(rig.cluster.sims["vsay"].machines))  # type: ignore[attr-defined]
         created = await provider.create_session({"machine_id": machine, "cols": 100, "rows": 30})
@@ -208,31 +209,24 @@ async def test_an_unknown_host_key_is_asked_by_fingerprint_and_accepting_remembe
 ) -> None:
     known_hosts = tmp_path / "empty_known_hosts"
     known_hosts.write_text("")
-    app = rig.app(known_hosts=known_hosts)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36), known_hosts=known_hosts) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, HostKeyScreen), "the host key dialog")
+        await host_key_dialog(pilot)
         dialog = app.screen
         assert isinstance(dialog, HostKeyScreen)
         assert dialog.fingerprint == rig.server.host_key_fingerprint
         assert rig.server.host_key_fingerprint in str(dialog.query_one("#fingerprint").render())
         await pilot.press("y")
-        view = pane_of(screen, session).view
-        await wait_for(pilot, lambda: "#" in screen_text(view) or "$" in screen_text(view), "the prompt", view)
+        view = await prompt(pilot, pane_of(screen, session).view)
         assert app.focused is view
         await echo_42(pilot, view)
         assert known_hosts.read_text().strip() == rig.server.known_hosts_line()
 
 
 async def test_refusing_an_unknown_host_key_ends_the_tab_with_the_refusal(rig: Rig, tmp_path: Path) -> None:
-    app = rig.app(known_hosts=tmp_path / "no_such_known_hosts")
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36), known_hosts=tmp_path / "no_such_known_hosts") as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, HostKeyScreen), "the host key dialog")
+        await host_key_dialog(pilot)
         await pilot.press("n")
         pane = pane_of(screen, session)
         await wait_for(pilot, lambda: pane.ended is not None, "the refusal")
@@ -249,9 +243,7 @@ async def test_a_changed_host_key_is_refused_without_asking(rig: Rig, tmp_path: 
     other = asyncssh.generate_private_key("ssh-ed25519")
     known_hosts = tmp_path / "known_hosts_changed"
     known_hosts.write_text(known_hosts_line(rig.server.host, rig.server.port, other) + "\n")
-    app = rig.app(known_hosts=known_hosts)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36), known_hosts=known_hosts) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         await pilot.press("t")
         pane = pane_of(screen, session)
@@ -261,25 +253,20 @@ async def test_a_changed_host_key_is_refused_without_asking(rig: Rig, tmp_path: 
 
 
 async def test_a_password_is_asked_in_a_dialog_and_goes_to_the_server(rig: Rig) -> None:
-    app = rig.app(client_keys=[])
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36), client_keys=[]) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         await pilot.press("t")
         await wait_for(
             pilot, lambda: isinstance(app.screen, (PasswordScreen, KbdIntScreen)), "the password dialog"
         )
         await pilot.press(*PASSWORD, "enter")
-        view = pane_of(screen, session).view
-        await wait_for(pilot, lambda: "#" in screen_text(view) or "$" in screen_text(view), "the prompt", view)
+        view = await prompt(pilot, pane_of(screen, session).view)
         await echo_42(pilot, view)
         assert PASSWORD not in screen_text(view)
 
 
 async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_closes_it(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         view = await attached(pilot, screen, session)
         await type_line(pilot, "exit 3")
@@ -289,8 +276,7 @@ async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_c
         assert "exit status 3" in str(pane.status.render())
         assert "[session ended: exit status 3]" in screen_text(view)
         assert screen.table.row_count > 0  # the board is undisturbed
-        await pilot.press("ctrl+right_square_bracket")
-        await wait_for(pilot, lambda: isinstance(app.focused, SessionTable), "the table has the keyboard")
+        await release(pilot)
         again = await attached(pilot, screen, session)  # `t` on an ended terminal connects anew
         assert again is not view and again.ended is None
         assert screen.terminals is not None and len(screen.terminals.panes) == 1
@@ -301,13 +287,10 @@ async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_c
 
 
 async def test_x_on_a_session_with_a_terminal_ends_it_with_session_closed(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         view = await attached(pilot, screen, session)
-        await pilot.press("ctrl+right_square_bracket")
-        await wait_for(pilot, lambda: isinstance(app.focused, SessionTable), "the table has the keyboard")
+        await release(pilot)
         assert screen.table.selected is not None and screen.table.selected.key == session.key
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the close confirmation")
@@ -318,13 +301,10 @@ async def test_x_on_a_session_with_a_terminal_ends_it_with_session_closed(rig: R
 
 
 async def test_q_asks_first_while_a_terminal_is_attached(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         await attached(pilot, screen, session)
-        await pilot.press("ctrl+right_square_bracket")
-        await wait_for(pilot, lambda: isinstance(app.focused, SessionTable), "the table has the keyboard")
+        await release(pilot)
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the quit question")
         dialog = app.screen
@@ -340,9 +320,7 @@ async def test_q_asks_first_while_a_terminal_is_attached(rig: Rig) -> None:
 
 
 async def test_t_on_a_session_that_cannot_attach_says_so(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
         table = screen.table
         await wait_for(pilot, lambda: any(k[0] == "timing" for k in table.keys()), "a rufus session")
         table.select_key(next(k for k in table.keys() if k[0] == "timing"))
@@ -356,12 +334,9 @@ async def test_t_on_a_session_that_cannot_attach_says_so(rig: Rig) -> None:
 async def test_ending_a_terminal_while_its_host_key_question_is_open_takes_the_dialog_down(
     rig: Rig, tmp_path: Path
 ) -> None:
-    app = rig.app(known_hosts=tmp_path / "none")
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36), known_hosts=tmp_path / "none") as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, HostKeyScreen), "the host key dialog")
+        await host_key_dialog(pilot)
         assert screen.terminals is not None and screen.terminals.end(session.key, "session closed")
         pane = pane_of(screen, session)
         await wait_for(pilot, lambda: pane.ended is not None, "the terminal ended")
@@ -371,9 +346,7 @@ async def test_ending_a_terminal_while_its_host_key_question_is_open_takes_the_d
 
 
 async def test_a_lost_connection_ends_only_its_tab(rig: Rig) -> None:
-    app = rig.app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await polled(pilot, app)
+    async with rig.run((120, 36)) as (_, _, pilot, screen):
         session = await select_vsay(pilot, screen)
         view = await attached(pilot, screen, session)
         await rig.server.drop_connections()

@@ -19,7 +19,8 @@ from sessionboard.ui.app import SessionboardApp
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.ui.demo import DemoSsh, _demo_app
 from sessionboard.ui.screens.prompts import HostKeyScreen
-from tests.ui.test_attach import attached, board, echo_42, select_vsay, wait_for
+from tests.ui.helpers import board
+from tests.ui.test_attach import attached, echo_42, select_vsay, wait_for
 
 
 async def _shell_answers(settings: SshSettings) -> None:

@@ -4,22 +4,17 @@ shows the result."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
-from sessionboard.config import parse_config
-from sessionboard.providers import make_provider
 from sessionboard.sim.clock import FixedClock
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.sim.faults import Fault
-from sessionboard.ui.app import SessionboardApp
 from sessionboard.ui.keys import ENDPOINT_SPECS
 from sessionboard.ui.screens.ask import AskTextScreen, ChoiceScreen
 from sessionboard.ui.screens.confirm import ConfirmScreen
@@ -28,26 +23,7 @@ from sessionboard.ui.screens.help import HelpScreen
 from sessionboard.ui.screens.logs import LogsScreen
 from sessionboard.ui.screens.stats import StatsScreen
 from sessionboard.ui.widgets.sessions.columns import instant
-from tests.ui.helpers import FIXED, all_polled, board, make_app, make_cluster, wait_for
-
-
-def screen_text(app: SessionboardApp) -> str:
-    """What the terminal shows, as plain text (from the SVG screenshot Textual makes)."""
-    svg = app.export_screenshot()
-    return html.unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ")
-
-
-def messages(app: SessionboardApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def select(screen: Any, provider: str, where: Any = lambda s: s.active) -> Any:
-    for key in screen.table.keys():
-        session = screen.table.session(key)
-        if key[0] == provider and where(session):
-            assert screen.table.select_key(key)
-            return session
-    raise AssertionError(f"no visible session of {provider} that fits")
+from tests.ui.helpers import FIXED, board, console, messages, screen_text, select, wait_for
 
 
 def now_cluster(**kwargs: Any) -> SimCluster:
@@ -56,19 +32,8 @@ def now_cluster(**kwargs: Any) -> SimCluster:
     return SimCluster(seed=7, clock=FixedClock(datetime.now(UTC)), **kwargs)
 
 
-def app_with(cluster: SimCluster, *, devices: dict[str, Any] | None = None, now: Any = None, **app: Any) -> SessionboardApp:
-    providers = cluster.provider_dicts()
-    for entry in providers:
-        if entry["kind"] == "devices" and devices:
-            entry.update(devices)
-    config = parse_config({"app": app, "providers": providers})
-    built = [
-        make_provider(p, timeout=config.app.timeout, transport=httpx.ASGITransport(app=cluster.app))
-        for p in config.providers
-    ]
-    from sessionboard.ui.clock import fixed_now
-
-    return SessionboardApp(config, providers=built, now=now or fixed_now(FIXED.timestamp()))
+PAGES_OF_3 = {"devices": {"page_limit": 3}}
+"""The devices provider reading three sessions a page, so that older pages exist."""
 
 
 async def palette(pilot: Any, query: str) -> None:
@@ -91,10 +56,7 @@ async def palette(pilot: Any, query: str) -> None:
 # ---- vsay ------------------------------------------------------------------------------------------------
 async def test_l_shows_the_logs_follows_new_entries_and_searches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(LogsScreen, "POLL_SECONDS", 0.2)
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, screen):
         session = select(screen, "ssh")
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs view opened")
@@ -130,10 +92,7 @@ async def test_l_shows_the_logs_follows_new_entries_and_searches(monkeypatch: py
 
 
 async def test_l_on_a_session_without_logs_says_so() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (_, app, pilot, screen):
         select(screen, "timing")
         await pilot.press("l")
         await pilot.pause()
@@ -143,10 +102,7 @@ async def test_l_on_a_session_without_logs_says_so() -> None:
 
 async def test_logs_failure_is_the_providers_message_and_keeps_the_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(LogsScreen, "POLL_SECONDS", 0.2)
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, screen):
         select(screen, "ssh")
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen.entries, "logs read")
@@ -160,10 +116,7 @@ async def test_logs_failure_is_the_providers_message_and_keeps_the_lines(monkeyp
 
 
 async def test_S_shows_statistics_and_switches_the_period() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, screen):
         await pilot.press("S")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen), "the statistics opened")
         stats_screen = app.screen
@@ -189,10 +142,7 @@ async def test_S_shows_statistics_and_switches_the_period() -> None:
 
 
 async def test_stats_failure_shows_the_providers_message() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, _):
         cluster.sims["vsay"].fault = Fault("500", times=1)
         await pilot.press("S")
         await wait_for(pilot, lambda: any("ssh:" in m and "HTTP 500" in m for m in messages(app)), "the error")
@@ -201,10 +151,7 @@ async def test_stats_failure_shows_the_providers_message() -> None:
 
 # ---- agents -----------------------------------------------------------------------------------------------
 async def test_stale_agents_are_marked_and_heartbeat_all_stale_from_the_palette() -> None:
-    cluster = now_cluster()
-    app = app_with(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(now_cluster(), poll_interval=600) as (cluster, app, pilot, screen):
         stale = [s for s in screen.snapshots["agents"].sessions if s.stale]
         assert stale, "the simulator seeds stale sessions"
         row = screen.table.row_of(stale[0].key)
@@ -223,10 +170,7 @@ async def test_stale_agents_are_marked_and_heartbeat_all_stale_from_the_palette(
 
 
 async def test_cleanup_asks_naming_the_stale_count_then_removes_them() -> None:
-    cluster = now_cluster()
-    app = app_with(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(now_cluster(), poll_interval=600) as (cluster, app, pilot, screen):
         stale = [s for s in screen.snapshots["agents"].sessions if s.stale]
         assert stale
         await palette(pilot, "clean up stale")
@@ -248,10 +192,7 @@ async def test_cleanup_asks_naming_the_stale_count_then_removes_them() -> None:
 
 
 async def test_X_closes_by_task_after_a_confirmation_naming_it() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         session = select(screen, "agents")
         task = session.target
         await pilot.press("X")
@@ -272,10 +213,7 @@ async def test_X_closes_by_task_after_a_confirmation_naming_it() -> None:
 
 
 async def test_close_by_task_failure_is_the_providers_message() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600, confirm_destructive=False)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600, confirm_destructive=False) as (cluster, app, pilot, screen):
         session = select(screen, "agents")
         cluster.sims["agents"].delete(session.id)  # gone on the server, still listed here
         await pilot.press("X")
@@ -286,10 +224,7 @@ async def test_close_by_task_failure_is_the_providers_message() -> None:
 
 
 async def test_link_a_provider_session_from_the_palette() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         session = select(screen, "agents")
         await palette(pilot, "link provider session")
         await wait_for(
@@ -308,10 +243,7 @@ async def test_link_a_provider_session_from_the_palette() -> None:
 
 # ---- rufus ------------------------------------------------------------------------------------------------
 async def test_d_shows_the_active_session_of_every_device() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, _):
         sim = cluster.sims["rufus"]
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, DevicesActiveScreen), "the devices view")
@@ -343,10 +275,7 @@ async def test_d_shows_the_active_session_of_every_device() -> None:
 
 # ---- devices ----------------------------------------------------------------------------------------------
 async def test_o_switches_the_organization_and_the_panel_shows_it() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         sim = cluster.sims["devices"]
         alpha, beta = list(sim.orgs)
         assert screen.statuses["lab"].note == alpha
@@ -370,10 +299,7 @@ async def test_o_switches_the_organization_and_the_panel_shows_it() -> None:
 
 
 async def test_p_loads_older_pages_and_the_polls_keep_them() -> None:
-    cluster = make_cluster()
-    app = app_with(cluster, devices={"page_limit": 3}, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(provider_settings=PAGES_OF_3, poll_interval=600) as (cluster, app, pilot, screen):
         sim = cluster.sims["devices"]
         org = sim.orgs[sim.default_org]
         newest = [s["id"] for s in org.sessions[::-1]]
@@ -405,10 +331,7 @@ def _vnc_password(cluster: SimCluster, session_id: str) -> str:
 
 
 async def test_v_reveals_the_vnc_password_only_on_demand_then_hides_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         session = select(screen, "browsers", lambda s: s.active and s.raw.get("isVncEnabled"))
         password = _vnc_password(cluster, session.id)
         await wait_for(pilot, lambda: screen.detail.session is not None and screen.detail.session.key == session.key, "detail")
@@ -445,10 +368,7 @@ async def test_v_reveals_the_vnc_password_only_on_demand_then_hides_it(monkeypat
 
 
 async def test_y_copies_the_vnc_password_without_showing_it() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         session = select(screen, "browsers", lambda s: s.active and s.raw.get("isVncEnabled"))
         password = _vnc_password(cluster, session.id)
         await pilot.press("y")
@@ -463,11 +383,8 @@ async def test_y_copies_the_vnc_password_without_showing_it() -> None:
 
 
 async def test_a_lease_under_a_minute_warns_once() -> None:
-    cluster = make_cluster()
     clock = [FIXED.timestamp()]
-    app = app_with(cluster, now=lambda: clock[0], poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(now=lambda: clock[0], poll_interval=600) as (_, app, pilot, screen):
         session = select(screen, "browsers", lambda s: s.active and s.expires_at and instant(s.expires_at) > clock[0] + 90)
         end = instant(session.expires_at)
         clock[0] = end - 90
@@ -481,10 +398,7 @@ async def test_a_lease_under_a_minute_warns_once() -> None:
 
 # ---- help and palette -------------------------------------------------------------------------------------
 async def test_help_and_palette_list_every_endpoint_action() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(200, 60)) as (_, app, pilot, _):
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         await pilot.pause()
@@ -500,10 +414,7 @@ async def test_help_and_palette_list_every_endpoint_action() -> None:
 
 
 async def test_going_down_past_the_last_devices_row_loads_the_older_page() -> None:
-    cluster = make_cluster()
-    app = app_with(cluster, devices={"page_limit": 3}, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(provider_settings=PAGES_OF_3, poll_interval=600) as (cluster, _, pilot, screen):
         sim = cluster.sims["devices"]
         newest = [s["id"] for s in sim.orgs[sim.default_org].sessions[::-1]]
         await pilot.press("a")
@@ -542,11 +453,8 @@ def test_bars_are_proportional_and_never_empty_for_a_count() -> None:
 
 
 async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected() -> None:
-    cluster = make_cluster()
     clock = [FIXED.timestamp()]
-    app = app_with(cluster, now=lambda: clock[0], poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(now=lambda: clock[0], poll_interval=600) as (_, app, pilot, screen):
         select(screen, "ssh")
         provider = screen.providers["browsers"]
         screen.run_action_worker("create", provider, "creating", lambda: screen._create(provider, {"leaseTime": "5"}))
@@ -560,10 +468,7 @@ async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected(
 
 
 async def test_device_view_shows_a_failed_device_and_the_providers_message() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console(poll_interval=600, size=(160, 50)) as (cluster, app, pilot, _):
         sim = cluster.sims["rufus"]
         sim.fault = Fault("500", times=1)
         await pilot.press("d")

@@ -10,33 +10,15 @@ from sessionboard.ui.screens.confirm import ConfirmScreen
 from sessionboard.ui.screens.create import CreateScreen
 from sessionboard.ui.screens.extend import MinutesScreen
 from sessionboard.ui.screens.help import HelpScreen
-from tests.ui.helpers import all_polled, make_app, make_cluster, make_config, wait_for
+from tests.ui.helpers import console, messages, screen_text, select, wait_for
 
 
 def _gets(cluster, kind: str) -> int:
     return sum(1 for method, _ in cluster.sims[kind].requests if method == "GET")
 
 
-def _screen_text(app) -> str:
-    """What the terminal shows, as plain text (from the SVG screenshot Textual makes)."""
-    import html
-    import re
-
-    svg = app.export_screenshot()
-    return html.unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ")
-
-
-def _select_first(screen, provider: str) -> None:
-    keys = [k for k in screen.table.keys() if k[0] == provider]
-    assert keys, f"no visible session of {provider}"
-    assert screen.table.select_key(keys[0])
-
-
 async def test_startup_polls_every_provider_and_fills_the_table() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (cluster, _, _, screen):
         for kind in cluster.sims:
             assert _gets(cluster, kind) >= 1, kind
         active = sum(1 for key in screen.table.keys() if screen.table.session(key).active)
@@ -46,10 +28,7 @@ async def test_startup_polls_every_provider_and_fills_the_table() -> None:
 
 
 async def test_r_polls_every_provider_now() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, _, pilot, _):
         before = {kind: _gets(cluster, kind) for kind in cluster.sims}
         await pilot.press("r")
         await wait_for(
@@ -58,10 +37,7 @@ async def test_r_polls_every_provider_now() -> None:
 
 
 async def test_slash_filters_by_visible_text_and_escape_clears() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, app, pilot, screen):
         total = screen.table.row_count
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
@@ -76,10 +52,7 @@ async def test_slash_filters_by_visible_text_and_escape_clears() -> None:
 
 
 async def test_s_cycles_the_sort_column() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, _, pilot, screen):
         assert screen.table.sort_key == "provider"
         await pilot.press("s")
         assert screen.table.sort_key == "name"
@@ -91,10 +64,7 @@ async def test_s_cycles_the_sort_column() -> None:
 
 
 async def test_a_toggles_all_and_active_sessions() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, _, pilot, screen):
         active = screen.table.row_count
         await pilot.press("a")
         assert screen.table.show_all
@@ -105,14 +75,10 @@ async def test_a_toggles_all_and_active_sessions() -> None:
 
 
 async def test_enter_opens_the_detail_and_fetches_the_richer_get() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(size=(80, 24)) as (cluster, _, pilot, screen):
         detail = screen.detail
         assert detail.region.height == 0
-        _select_first(screen, "browsers")
-        session = screen.table.selected
+        session = select(screen, "browsers")
         await pilot.press("enter")
         assert screen.has_class("-detail-open")
         await pilot.pause()
@@ -130,11 +96,8 @@ async def test_enter_opens_the_detail_and_fetches_the_richer_get() -> None:
 
 
 async def test_c_creates_on_the_selected_provider() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "browsers")
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
+        select(screen, "browsers")
         before = set(screen.table.keys())
         await pilot.press("c")
         form = app.screen
@@ -155,11 +118,8 @@ async def test_c_creates_on_the_selected_provider() -> None:
 
 
 async def test_c_with_bad_values_shows_them_and_sends_nothing() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "browsers")
+    async with console() as (cluster, app, pilot, screen):
+        select(screen, "browsers")
         await pilot.press("c")
         form = app.screen
         assert isinstance(form, CreateScreen)
@@ -175,10 +135,7 @@ async def test_c_with_bad_values_shows_them_and_sends_nothing() -> None:
 
 async def test_c_shows_the_providers_own_error_and_leaves_the_table() -> None:
     """rufus answers 409 when the device already has an active session."""
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         busy = next(screen.table.session(k) for k in screen.table.keys() if k[0] == "timing")
         screen.table.select_key(busy.key)
         before = screen.table.keys()
@@ -196,25 +153,17 @@ async def test_c_shows_the_providers_own_error_and_leaves_the_table() -> None:
 
 
 async def test_c_on_a_provider_that_cannot_create_says_so() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "lab")
+    async with console() as (_, app, pilot, screen):
+        select(screen, "lab")
         await pilot.press("c")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("devices provider cannot create" in m for m in messages)
+        assert any("devices provider cannot create" in m for m in messages(app))
         assert app.screen.__class__.__name__ == "ChooseProviderScreen"
 
 
 async def test_x_closes_after_a_confirmation_that_names_the_session() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "browsers")
-        session = screen.table.selected
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
+        session = select(screen, "browsers")
         await pilot.press("x")
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
@@ -227,11 +176,8 @@ async def test_x_closes_after_a_confirmation_that_names_the_session() -> None:
 
 
 async def test_x_cancelled_sends_nothing() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "ssh")
+    async with console() as (cluster, app, pilot, screen):
+        select(screen, "ssh")
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -241,12 +187,8 @@ async def test_x_cancelled_sends_nothing() -> None:
 
 
 async def test_x_without_confirmation_when_configured() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, confirm_destructive=False)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "ssh")
-        session = screen.table.selected
+    async with console(confirm_destructive=False) as (cluster, app, pilot, screen):
+        session = select(screen, "ssh")
         await pilot.press("x")
         await wait_for(
             pilot, lambda: ("DELETE", f"/sessions/{session.id}") in cluster.sims["vsay"].requests, "the DELETE"
@@ -255,12 +197,8 @@ async def test_x_without_confirmation_when_configured() -> None:
 
 
 async def test_e_extends_a_lease_with_the_minutes_asked() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "browsers")
-        session = screen.table.selected
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
+        session = select(screen, "browsers")
         await pilot.press("e")
         dialog = app.screen
         assert isinstance(dialog, MinutesScreen)
@@ -277,12 +215,8 @@ async def test_e_extends_a_lease_with_the_minutes_asked() -> None:
 
 
 async def test_e_sends_a_heartbeat_for_an_agent_run() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "agents")
-        session = screen.table.selected
+    async with console() as (cluster, _, pilot, screen):
+        session = select(screen, "agents")
         await pilot.press("e")
         path = f"/api/active-sessions/heartbeat/{session.target}"
         await wait_for(pilot, lambda: ("PUT", path) in cluster.sims["agents"].requests, "the heartbeat PUT")
@@ -291,38 +225,29 @@ async def test_e_sends_a_heartbeat_for_an_agent_run() -> None:
 
 
 async def test_e_on_a_provider_that_cannot_extend_says_so_and_sends_nothing() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "timing")
+    async with console() as (cluster, app, pilot, screen):
+        select(screen, "timing")
         sent = list(cluster.sims["rufus"].requests)
         await pilot.press("e")
         await pilot.pause()
-        assert any("rufus provider cannot extend" in n.message for n in app._notifications)
+        assert any("rufus provider cannot extend" in m for m in messages(app))
         assert [r for r in cluster.sims["rufus"].requests if r[0] != "GET"] == [r for r in sent if r[0] != "GET"]
 
 
 async def test_t_says_which_sessions_can_attach() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "timing")
+    async with console() as (_, app, pilot, screen):
+        select(screen, "timing")
         await pilot.press("t")
         await pilot.pause()
-        assert any("cannot attach" in n.message and "ssh (vsay)" in n.message for n in app._notifications)
+        assert any("cannot attach" in m and "ssh (vsay)" in m for m in messages(app))
 
 
 async def test_question_mark_lists_the_keys() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console() as (_, app, pilot, _):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()
-        text = _screen_text(app)
+        text = screen_text(app)
         for action in ("filter", "refresh", "detail", "create", "close", "extend", "attach", "toggle_all", "sort"):
             assert action in text
         await pilot.press("escape")
@@ -330,22 +255,15 @@ async def test_question_mark_lists_the_keys() -> None:
 
 
 async def test_q_quits() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console() as (_, app, pilot, _):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
 
 
 async def test_keys_from_the_config_rebind_the_actions() -> None:
-    cluster = make_cluster()
-    config = make_config(cluster, keys={"close": "ctrl+d", "sort": "k"})
-    app = make_app(cluster, config)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
-        _select_first(screen, "ssh")
+    async with console(keys={"close": "ctrl+d", "sort": "k"}) as (_, app, pilot, screen):
+        select(screen, "ssh")
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
@@ -356,10 +274,7 @@ async def test_keys_from_the_config_rebind_the_actions() -> None:
 
 
 async def test_choosing_a_provider_in_the_panel_filters_the_table() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, _, pilot, screen):
         total = screen.table.row_count
         screen.panel.focus()
         screen.panel.highlighted = screen.panel.get_option_index("ssh")
@@ -373,10 +288,7 @@ async def test_choosing_a_provider_in_the_panel_filters_the_table() -> None:
 
 
 async def test_the_command_palette_runs_an_action() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, app, pilot, screen):
         from textual.command import CommandList, CommandPalette
 
         await pilot.press("ctrl+p")
@@ -393,10 +305,7 @@ async def test_the_command_palette_runs_an_action() -> None:
 
 
 async def test_a_failing_provider_keeps_its_sessions_as_stale_and_recovers() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, _, pilot, screen):
         agents_rows = {k for k in screen.table.keys() if k[0] == "agents"}
         cluster.sims["agents"].fault = Fault("500")
         await pilot.press("r")
@@ -412,10 +321,7 @@ async def test_a_failing_provider_keeps_its_sessions_as_stale_and_recovers() -> 
 
 
 async def test_nothing_a_provider_sends_crashes_the_console() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster, poll_interval=600)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
         for kind, mode in (("tasknet", "html"), ("vsay", "invalid_json"), ("devices", "wrong_shape"),
                            ("rufus", "refuse_auth")):
             cluster.sims[kind].fault = Fault(mode)
@@ -428,7 +334,7 @@ async def test_nothing_a_provider_sends_crashes_the_console() -> None:
         assert screen.statuses["agents"].error is None
         assert app.is_running
         # and an action on a broken provider ends in one line, the table as it was
-        _select_first(screen, "browsers")
+        select(screen, "browsers")
         before = screen.table.keys()
         await pilot.press("e")
         await pilot.press("enter")
@@ -438,20 +344,14 @@ async def test_nothing_a_provider_sends_crashes_the_console() -> None:
 
 
 async def test_ctrl_right_bracket_says_no_terminal_is_attached() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await all_polled(pilot, app)
+    async with console() as (_, app, pilot, _):
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause()
-        assert any("no terminal is attached" in n.message for n in app._notifications)
+        assert any("no terminal is attached" in m for m in messages(app))
 
 
 async def test_enter_on_a_wide_screen_moves_to_the_side_detail_and_back() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, app, pilot, screen):
         assert screen.detail.region.width > 0  # beside the table from the start
         await pilot.press("enter")
         assert app.focused is screen.detail
@@ -460,22 +360,15 @@ async def test_enter_on_a_wide_screen_moves_to_the_side_detail_and_back() -> Non
 
 
 async def test_the_key_bar_and_help_show_the_keys_of_the_config() -> None:
-    cluster = make_cluster()
-    config = make_config(cluster, keys={"close": "ctrl+d"})
-    app = make_app(cluster, config)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await all_polled(pilot, app)
-        text = _screen_text(app)
+    async with console(keys={"close": "ctrl+d"}) as (_, app, pilot, _):
+        text = screen_text(app)
         assert "ctrl+d Close" in " ".join(text.split())
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "ctrl+d close" in " ".join(_screen_text(app).split())
+        assert "ctrl+d close" in " ".join(screen_text(app).split())
 
 
 async def test_clicking_a_row_selects_it() -> None:
-    cluster = make_cluster()
-    app = make_app(cluster)
-    async with app.run_test(size=(200, 50)) as pilot:
-        screen = await all_polled(pilot, app)
+    async with console() as (_, _, pilot, screen):
         await pilot.click("#sessions", offset=(5, 4))
         assert screen.table.cursor_row == 3
