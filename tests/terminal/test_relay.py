@@ -92,3 +92,16 @@ async def test_output_waits_while_the_pane_is_busy_and_none_is_lost(
         assert numbers == list(range(1, 300001))
     finally:
         await backend.close()
+
+
+async def test_a_helper_that_crashes_loudly_ends_with_its_last_line(tmp_path: Path, relayed_target: SshTarget) -> None:
+    """A helper writing more to stderr than a pipe holds (a long traceback, warnings) is read as it
+    writes, so it can exit; its last line is the pane's reason."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\nyes 'warning: noise' | head -n 20000 >&2\necho 'RuntimeError: boom' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    backend = _relayed(relayed_target, tmp_path, python=str(fake))
+    with pytest.raises(TerminalClosed) as closed:
+        await asyncio.wait_for(backend.start(80, 24), READ_TIMEOUT)  # it hung when stderr was read at the end
+    assert closed.value.reason == "the SSH helper stopped (exit status 3): RuntimeError: boom"
+    await backend.close()

@@ -21,6 +21,7 @@ two processes; they are never logged or printed. Nothing secret is on the helper
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -101,6 +102,8 @@ class RelayedSshBackend:
         self._ended: asyncio.Future[str] | None = None
         self._closed = False
         self._questions: set[asyncio.Task[None]] = set()  # open prompts, taken down on close
+        self._stderr_task: asyncio.Task[None] | None = None
+        self._last_words = ""  # the helper's last line on stderr (a crash's one-line summary)
 
     @property
     def label(self) -> str:
@@ -140,6 +143,7 @@ class RelayedSshBackend:
             ctl_here.close()
             raise TerminalClosed(f"{self.label}: cannot start the SSH helper: {exc.strerror or exc}") from None
         self._ctl_task = asyncio.create_task(self._control(ctl_reader))
+        self._stderr_task = asyncio.create_task(self._drain_stderr())
         self._send({"op": "start", "cols": cols, "rows": rows, "ssh": self.options})
         try:
             await asyncio.wait({self._started, self._ended}, return_when=asyncio.FIRST_COMPLETED)
@@ -189,8 +193,9 @@ class RelayedSshBackend:
         for writer in (self._data_writer, self._ctl_writer):
             if writer is not None:
                 writer.close()
-        if self._ctl_task is not None and not self._ctl_task.done():
-            self._ctl_task.cancel()
+        for task in (self._ctl_task, self._stderr_task):
+            if task is not None and not task.done():
+                task.cancel()
         if self._ended is not None and not self._ended.done():
             self._ended.set_result("connection closed")
 
@@ -237,12 +242,24 @@ class RelayedSshBackend:
             await asyncio.wait_for(proc.wait(), _STOP_TIMEOUT)
         except asyncio.TimeoutError:
             return "the SSH helper stopped answering"
-        last = ""
-        if proc.stderr is not None:
-            tail = (await proc.stderr.read()).decode(errors="replace").strip().splitlines()
-            last = tail[-1][:200] if tail else ""
-        detail = f": {last}" if last else ""
+        if self._stderr_task is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stderr_task, _STOP_TIMEOUT)
+        detail = f": {self._last_words[:200]}" if self._last_words else ""
         return f"the SSH helper stopped (exit status {proc.returncode}){detail}"
+
+    async def _drain_stderr(self) -> None:
+        """Read the helper's stderr as it comes (a pipe left unread would block a chatty helper)
+        and keep only its last line: logs travel on the control socket, so stderr holds nothing
+        but a crash report or a warning."""
+        stream = self.proc.stderr if self.proc is not None else None
+        if stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            while line := await stream.readline():
+                text = line.decode(errors="replace").strip()
+                if text:
+                    self._last_words = text
 
     async def _answer(self, message: dict[str, Any]) -> None:
         """Ask the console's prompts the helper's question; a failed prompt answers "no"."""
