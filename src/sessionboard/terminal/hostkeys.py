@@ -62,10 +62,14 @@ def host_pattern(host: str, port: int) -> str:
     return host if port == DEFAULT_SSH_PORT else f"[{host}]:{port}"
 
 
-def known_hosts_line(host: str, port: int, key: asyncssh.SSHKey) -> str:
-    """One known_hosts line for this key, without the key's comment (it may name a person)."""
+def known_hosts_line(host: str, port: int, key: asyncssh.SSHKey, *, hashed: bool = False) -> str:
+    """One known_hosts line for this key, without the key's comment (it may name a person);
+    `hashed` writes the host as `hashed_host_pattern` does."""
     blob = base64.b64encode(key.public_data).decode("ascii")
-    return f"{host_pattern(host, port)} {key.get_algorithm()} {blob}"
+    pattern = host_pattern(host, port)
+    if hashed:
+        pattern = hashed_host_pattern(pattern)
+    return f"{pattern} {key.get_algorithm()} {blob}"
 
 
 def hashed_host_pattern(pattern: str, salt: bytes | None = None) -> str:
@@ -77,19 +81,15 @@ def hashed_host_pattern(pattern: str, salt: bytes | None = None) -> str:
 
 
 def append_known_host(path: Path, host: str, port: int, key: asyncssh.SSHKey, *, hashed: bool = False) -> None:
-    """Append an accepted key, creating the file (0600) and its directory (0700) on first use;
-    `hashed` writes the host as `hashed_host_pattern` does."""
+    """Append an accepted key (see `known_hosts_line`), creating the file (0600) and its
+    directory (0700) on first use."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as stream:
         if needs_newline:
             stream.write("\n")
-        line = known_hosts_line(host, port, key)
-        if hashed:
-            pattern, rest = line.split(" ", 1)
-            line = f"{hashed_host_pattern(pattern)} {rest}"
-        stream.write(line + "\n")
+        stream.write(known_hosts_line(host, port, key, hashed=hashed) + "\n")
 
 
 def changed_key_reason(host: str, fingerprint: str, known_hosts: Path) -> str:

@@ -96,7 +96,7 @@ class TerminalView(Widget, can_focus=True):
         self.border_title = title
         self.emulator = Emulator(80, 24, on_reply=self._send_reply)
         self.ended: str | None = None
-        self.frames = 0  # repaints requested, for the benchmark
+        self.frames = 0  # refresh calls made (Textual coalesces them into frames), for the benchmark
         self.painted_at = 0.0  # when a line was last rendered: the read loop paces frames by it
         self.bytes_fed = 0
         self.feed_seconds = 0.0  # time spent inside the emulator, for the benchmark
