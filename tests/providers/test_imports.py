@@ -18,7 +18,7 @@ def _modules_after(code: str) -> set[str]:
 def test_the_board_is_imported_without_the_adapters_httpx_or_asyncssh() -> None:
     loaded = _modules_after("import sessionboard.ui.app, sessionboard.ui.demo, sessionboard.cli.main")
     assert "sessionboard.ui.screens.main" in loaded
-    assert not {"httpx", "sessionboard.providers", "asyncssh", "uvicorn"} & loaded
+    assert not {"httpx", "sessionboard.providers", "asyncssh", "uvicorn", "pydantic"} & loaded
 
 
 def test_the_adapters_import_httpx_without_its_command_line_client() -> None:

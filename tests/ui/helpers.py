@@ -74,7 +74,7 @@ def make_app(
 
 
 def board(app: SessionboardApp) -> MainScreen:
-    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    screen = app.screen_stack[0]  # the first screen, under any dialog
     assert isinstance(screen, MainScreen), screen
     return screen
 

@@ -18,6 +18,7 @@ from sessionboard.terminal.ssh import SshBackend
 from sessionboard.ui.app import SessionboardApp
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.ui.demo import DemoSsh, _demo_app
+from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.screens.prompts import HostKeyScreen
 from tests.ui.helpers import board
 from tests.ui.test_attach import attached, echo_42, select_vsay, wait_for
@@ -91,7 +92,7 @@ async def test_the_demo_console_starts_its_ssh_server_after_the_first_frame_and_
         config = parse_config({"app": {"poll_interval": 30.0}, "providers": tables})
         app = _demo_app(None, ssh)(config)
         async with app.run_test(size=(120, 36)) as pilot:
-            await wait_for(pilot, lambda: len(app.screen_stack) > 1, "the board")
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the board")
             screen = board(app)
             await wait_for(pilot, lambda: ssh.proc is not None, "the SSH server started once the board was painted")
             session = await select_vsay(pilot, screen)

@@ -55,7 +55,7 @@ def test_the_demo_simulators_answer_first_polls_sent_before_the_child_serves(tmp
     sims = DemoSimulators(tmp_path, seed=3)
     sims.start()  # returns at once: the child is still importing when the polls go out
     try:
-        config = demo_config(sims, None)
+        config = demo_config(sims, None).validate()
         assert [p.kind for p in config.providers] == ["rufus", "devices", "vsay", "agents", "tasknet"]
         assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in sims.key_files.values())
         assert not any(path.read_text().strip() in sims.proc.args[-1] for path in sims.key_files.values())  # type: ignore[union-attr]
@@ -87,7 +87,7 @@ def test_a_simulator_child_that_dies_at_start_shows_as_provider_errors_and_its_l
     sims = DemoSimulators(tmp_path)
     sims.start()
     try:
-        config = demo_config(sims, None)
+        config = demo_config(sims, None).validate()
         assert sims.proc is not None
         sims.proc.wait(30)
 

@@ -9,16 +9,8 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from sessionboard.config.models import (
-    ALL_ACTIONS,
-    CONFIG_BY_KIND,
-    DEFAULT_KEYS,
-    EXTRA_KEYS,
-    KINDS,
-    AppSettings,
-    Config,
-    ProviderBase,
-)
+from sessionboard.config.keys import ALL_ACTIONS, DEFAULT_KEYS, EXTRA_KEYS, KINDS
+from sessionboard.config.models import CONFIG_BY_KIND, AppSettings, Config, ProviderBase
 from sessionboard.errors import ConfigError, NoConfigError
 
 TOP_LEVEL = ("app", "providers", "keys")

@@ -7,53 +7,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
 
+from sessionboard.config.keys import DEFAULT_KEYS, DEFAULT_THEME, EXTRA_KEYS
+from sessionboard.config.outline import Outline, ProviderOutline
 from sessionboard.config.secrets import resolve_secret
-
-KINDS = ("rufus", "devices", "vsay", "agents", "tasknet")
-ACTIONS = (
-    "filter",
-    "refresh",
-    "detail",
-    "create",
-    "close",
-    "extend",
-    "attach",
-    "release",
-    "toggle_all",
-    "sort",
-    "help",
-    "quit",
-)
-DEFAULT_KEYS: dict[str, str] = {
-    "filter": "slash",
-    "refresh": "r",
-    "detail": "enter",
-    "create": "c",
-    "close": "x",
-    "extend": "e",
-    "attach": "t",
-    "release": "ctrl+right_square_bracket",
-    "toggle_all": "a",
-    "sort": "s",
-    "help": "question_mark",
-    "quit": "q",
-}
-EXTRA_KEYS: dict[str, str] = {
-    "logs": "l",
-    "stats": "S",
-    "close_by_task": "X",
-    "device_active": "d",
-    "switch_organization": "o",
-    "load_older": "p",
-    "vnc_reveal": "v",
-    "vnc_copy": "y",
-    "close_terminal": "ctrl+w",
-}
-"""Keys of the actions beyond CONFIG.md's list (the other endpoints); rebindable the same way."""
-ALL_ACTIONS = ACTIONS + tuple(EXTRA_KEYS)
-"""What `[keys]` may rebind. Palette-only actions (cleanup, link, heartbeat of all stale) have no
-binding to rebind, so naming them there is reported as unknown rather than silently ignored."""
-
 
 def _secret(value: Any) -> Any:
     if isinstance(value, str):
@@ -71,7 +27,7 @@ class _Strict(BaseModel):
 class AppSettings(_Strict):
     poll_interval: float = Field(5.0, ge=0.5)
     """Seconds between the polls of each provider."""
-    theme: str = "sessionboard-dark"
+    theme: str = DEFAULT_THEME
     """A Textual built-in theme, or a theme file from themes/ or the user's themes dir."""
     confirm_destructive: bool = True
     """Ask before close / terminate / cleanup."""
@@ -186,3 +142,16 @@ class Config(BaseModel):
 
     def poll_interval(self, provider: ProviderBase) -> float:
         return provider.poll_interval if provider.poll_interval is not None else self.app.poll_interval
+
+    def outline(self) -> Outline:
+        return Outline(
+            providers=tuple(
+                ProviderOutline(
+                    p.name, p.kind, p.organizations[0] if isinstance(p, DevicesConfig) and p.organizations else None
+                )
+                for p in self.providers
+            ),
+            keys=dict(self.keys),
+            theme=self.app.theme,
+            path=self.path,
+        )

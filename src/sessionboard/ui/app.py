@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.screen import Screen
 from textual.theme import Theme
 
-from sessionboard.config import Config, save_theme, user_themes_dir
+from sessionboard.config import DEFAULT_THEME, GeneratedConfig, user_themes_dir
 from sessionboard.ui.clock import Now, system_now
 from sessionboard.ui.keys import keymap
 from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.theming import load_themes
 
 if TYPE_CHECKING:
+    from sessionboard.config import Config
     from sessionboard.providers import Provider
 
-FALLBACK_THEME = "sessionboard-dark"
+FALLBACK_THEME = DEFAULT_THEME
 
 
 def _session_commands() -> type:
@@ -42,7 +45,7 @@ class SessionboardApp(App[int]):
 
     def __init__(
         self,
-        config: Config | None,
+        config: Config | GeneratedConfig | None,
         *,
         title: str = "sessionboard",
         providers: list[Provider] | None = None,
@@ -50,43 +53,81 @@ class SessionboardApp(App[int]):
         autopoll: bool = True,
         themes_dir: Path | None = None,
         problems: list[str] | None = None,
+        collect_after_start: bool = False,
     ) -> None:
+        """`config`: a validated `Config`; or the demo's `GeneratedConfig`, validated once the
+        board's first frame is painted (everything before that reads only its `outline`); or None,
+        which shows how to begin. `collect_after_start`: the caller turned the garbage collector
+        off for the start (`run_console`); it is turned back on once the first screen is up."""
         super().__init__()
-        self.config = config
+        self._collect_after_start = collect_after_start
+        self._config = config
+        self.outline = config.outline() if config is not None else None
         self.title_text = title
         self.title = title
         self.now = now
         self.autopoll = autopoll
         self.welcome_problems = problems
-        self.keys: dict[str, str] = dict(config.keys) if config else {}
+        self.keys: dict[str, str] = dict(self.outline.keys) if self.outline else {}
         self._providers = providers
         loaded = load_themes(user_themes_dir() if themes_dir is None else themes_dir)
         self.theme_problems = loaded.problems
         for theme in loaded.themes:
             self.register_theme(theme)
-        wanted = config.app.theme if config else FALLBACK_THEME
+        wanted = self.outline.theme if self.outline else FALLBACK_THEME
         self.theme_missing: str | None = None
         if wanted not in self.available_themes:
             self.theme_missing = wanted
             wanted = FALLBACK_THEME
         self.theme = wanted
         self._saved_theme = wanted
-        if config is not None:
-            self.set_keymap(keymap(config.keys))
+        if self.outline is not None:
+            self.set_keymap(keymap(self.outline.keys))
+
+    @property
+    def config(self) -> Config | None:
+        """The validated config (a generated one is validated here, on first use, and kept)."""
+        if isinstance(self._config, GeneratedConfig):
+            self._config = self._config.validate()
+        return self._config
+
+    def _board_config(self) -> Config:
+        config = self.config
+        assert config is not None  # the board is shown only with a config
+        return config
 
     async def attach_ready(self, target: Any) -> None:
         """Awaited in a terminal pane's task before it connects to `target` (the demo waits here
         for its SSH server); raising `TerminalClosed` ends the pane with that reason."""
 
-    def on_mount(self) -> None:
-        if self.config is None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The board (or the welcome screen) is the first screen itself, not pushed over Textual's
+        empty default one: that screen was styled, laid out and painted for nothing at start."""
+        if self.outline is None:
             from sessionboard.ui.screens.welcome import WelcomeScreen  # only without a config
 
-            self.push_screen(WelcomeScreen(self.welcome_problems))
-        else:
-            # Without providers given (tests give theirs), the board makes them after its first
-            # frame: the adapters and httpx are not needed to paint it.
-            self.push_screen(MainScreen(self._providers, config=self.config, now=self.now, autopoll=self.autopoll))
+            return WelcomeScreen(self.welcome_problems)
+        # Without providers given (tests give theirs), the board makes them after its first
+        # frame: the adapters and httpx are not needed to paint it.
+        return MainScreen(
+            self._providers, outline=self.outline, config=self._board_config, now=self.now, autopoll=self.autopoll
+        )
+
+    def on_main_screen_shown(self, message: MainScreen.Shown) -> None:
+        self._start_collecting()
+
+    def _start_collecting(self) -> None:
+        """Once, after the first screen (and, for the board, its adapters) are made: one collection,
+        then what start-up made is frozen out of every later collection, then the collector runs."""
+        if self._collect_after_start:
+            self._collect_after_start = False
+            gc.collect()
+            gc.freeze()
+            gc.enable()
+
+    def on_mount(self) -> None:
+        if self.outline is None:
+            self._start_collecting()  # the welcome screen: nothing more to make
         for problem in self.theme_problems:
             self.notify(f"theme skipped: {problem}", severity="warning", timeout=8)
         if self.theme_missing:
@@ -139,10 +180,12 @@ class SessionboardApp(App[int]):
         if theme.name == self._saved_theme:
             return
         self._saved_theme = theme.name
-        if self.config is None or self.config.path is None:
+        if self.outline is None or self.outline.path is None:
             return
+        from sessionboard.config import save_theme
+
         try:
-            save_theme(Path(self.config.path), theme.name)
+            save_theme(Path(self.outline.path), theme.name)
         except (OSError, ValueError) as exc:
             self.notify(f"theme not saved: {type(exc).__name__}", severity="error")
         else:

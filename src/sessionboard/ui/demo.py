@@ -47,7 +47,7 @@ from sessionboard.sim.layout import (
 )
 
 if TYPE_CHECKING:  # imported where used: the children start before anything heavy is imported
-    from sessionboard.config import Config
+    from sessionboard.config import Config, GeneratedConfig
     from sessionboard.ui.app import SessionboardApp
     from sessionboard.ui.screens.main import MainScreen
 
@@ -259,16 +259,17 @@ class DemoSsh:
                 proc.stdout.close()
 
 
-def demo_config(sims: DemoSimulators, ssh: DemoSsh | None) -> Config:
-    """The console's config for the demo's children, made before either has started."""
-    from sessionboard.config import parse_config
+def demo_config(sims: DemoSimulators, ssh: DemoSsh | None) -> GeneratedConfig:
+    """The console's config for the demo's children, made before either has started. The console
+    validates it once its board is painted, so pydantic is imported after the first frame."""
+    from sessionboard.config import GeneratedConfig
 
     providers = sims.provider_tables()
     if ssh is not None:
         for table in providers:
             if table["kind"] == "vsay":
                 table["ssh"] = ssh.settings()
-    return parse_config({"app": {"poll_interval": POLL_INTERVAL}, "providers": providers})
+    return GeneratedConfig({"app": {"poll_interval": POLL_INTERVAL}, "providers": providers})
 
 
 def _demo_app(app_class: type[SessionboardApp] | None, ssh: DemoSsh | None) -> type[SessionboardApp]:
@@ -332,9 +333,12 @@ def run_demo(
         from sessionboard.ui.entry import run_console
 
         config = demo_config(sims, ssh)
-        if app_class is not None and not isinstance(app_class, type):
-            app_class = app_class()
-        status = run_console(config, title="sessionboard demo", app_class=_demo_app(app_class, ssh))
+
+        def demo_class() -> type[SessionboardApp]:  # called by run_console, which imports Textual
+            base = app_class if app_class is None or isinstance(app_class, type) else app_class()
+            return _demo_app(base, ssh)
+
+        status = run_console(config, title="sessionboard demo", app_class=demo_class)
         return status or (1 if sims.failure() is not None else 0)
     finally:
         failure = sims.failure()

@@ -4,11 +4,12 @@ names of CONFIG.md."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from sessionboard.config import DEFAULT_KEYS, EXTRA_KEYS
+from sessionboard.config.keys import DEFAULT_KEYS, EXTRA_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def endpoint_bindings() -> list[Binding]:
     ]
 
 
-def keymap(keys: dict[str, str]) -> dict[str, str]:
+def keymap(keys: Mapping[str, str]) -> dict[str, str]:
     """`config.keys` (action -> key) as a Textual keymap (binding id -> key)."""
     known = SPEC_BY_ID.keys() | {spec.id for spec in ENDPOINT_SPECS}
     return {action: key for action, key in keys.items() if action in known}

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.message import Message
 from textual.timer import Timer
 
-from sessionboard.config import DevicesConfig
 from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
 from sessionboard.ui.widgets.detail.vnc import REVEAL_SECONDS
@@ -91,10 +90,10 @@ class EndpointActions:
 
     def init_endpoint_statuses(self: MainScreen) -> None:  # type: ignore[misc]
         """The panel shows a devices provider's organization from the start."""
-        for config in self.config.providers:
-            status = self.statuses.get(config.name)
-            if status is not None and isinstance(config, DevicesConfig) and config.organizations:
-                status.note = config.organizations[0]
+        for outline in self.outline.providers:
+            status = self.statuses.get(outline.name)
+            if status is not None and outline.organization:
+                status.note = outline.organization
 
     # ---- which provider ---------------------------------------------------------------------------------
     def _capable(self: MainScreen, capability: Capability) -> list[Provider]:  # type: ignore[misc]

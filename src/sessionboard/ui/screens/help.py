@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +14,7 @@ from textual.widgets import Static
 from sessionboard.ui.keys import ACTION_SPECS, ENDPOINT_SPECS, key_label
 
 
-def keys_table(keys: dict[str, str]) -> Table:
+def keys_table(keys: Mapping[str, str]) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", expand=False, padding=(0, 2, 0, 0))
     table.add_column("key", style="bold")
     table.add_column("action")
@@ -48,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
-    def __init__(self, keys: dict[str, str]) -> None:
+    def __init__(self, keys: Mapping[str, str]) -> None:
         super().__init__()
         self.keys = keys
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from sessionboard.config import Config
+from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
@@ -35,6 +35,7 @@ from sessionboard.ui.widgets.sessions import SessionTable
 from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
+    from sessionboard.config import Config
     from sessionboard.providers import Provider
     from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
@@ -67,18 +68,27 @@ class MainScreen(EndpointActions, Screen[None]):
     ]
 
     def __init__(
-        self, providers: list[Provider] | None, *, config: Config, now: Now, autopoll: bool = True
+        self,
+        providers: list[Provider] | None,
+        *,
+        outline: Outline,
+        config: Callable[[], Config],
+        now: Now,
+        autopoll: bool = True,
     ) -> None:
-        """`providers=None`: made from the config once the board's first frame is painted, so the
-        adapters and httpx are imported after the board is on the screen, not before."""
+        """The board is composed from `outline`. `config` gives the validated config; with
+        `providers=None` it is first asked for once the board's first frame is painted, and the
+        providers are made from it then, so that the models, the adapters and httpx are imported
+        after the board is on the screen, not before."""
         super().__init__()
-        self.config = config
+        self.outline = outline
+        self._config = config
         self.now = now
         self.autopoll = autopoll
         self.providers: dict[str, Provider] = {}
         self.pollers = PollerGroup([])
         self._providers_to_make = providers is None
-        listed = config.providers if providers is None else providers
+        listed = outline.providers if providers is None else providers
         self.statuses = {p.name: ProviderStatus(p.name, p.kind) for p in listed}
         self.snapshots: dict[str, Snapshot] = {}
         self.init_endpoint_statuses()
@@ -100,18 +110,28 @@ class MainScreen(EndpointActions, Screen[None]):
         )
 
     @property
+    def config(self) -> Config:
+        return self._config()
+
+    @property
     def sb_app(self) -> SessionboardApp:
         return self.app  # type: ignore[return-value]
 
     # ---- layout ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The width classes are set before the children mount: set in on_mount, they restyled the
+        # whole board a second time before its first frame.
+        width = self.app.size.width
+        self._set_width_classes(width)
         yield Static("", id="title")
         with Horizontal(id="body"):
-            yield ProviderPanel(list(self.statuses.values()), now=self.now, id="providers")
+            yield ProviderPanel(
+                list(self.statuses.values()), now=self.now, one_line=width < NARROW_WIDTH, id="providers"
+            )
             with Vertical(id="center"):
                 yield SessionTable(now=self.now, id="sessions")
                 yield DetailPane(id="detail")
-        yield KeyBar(self.config.keys, id="keys")
+        yield KeyBar(self.outline.keys, id="keys")
 
     @property
     def table(self) -> SessionTable:
@@ -131,7 +151,6 @@ class MainScreen(EndpointActions, Screen[None]):
         return self.has_class("-narrow") or self.has_class("-medium")
 
     def on_mount(self) -> None:
-        self._layout_for(self.app.size.width)
         self.table.focus()
         self._update_title()
         if self.autopoll:
@@ -157,9 +176,12 @@ class MainScreen(EndpointActions, Screen[None]):
         self._layout_for(self.size.width)
 
     def _layout_for(self, width: int) -> None:
+        self._set_width_classes(width)
+        self.panel.set_one_line(width < NARROW_WIDTH)
+
+    def _set_width_classes(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(NARROW_WIDTH <= width < SIDE_DETAIL_WIDTH, "-medium")
-        self.panel.set_one_line(width < NARROW_WIDTH)
 
     def _tick(self) -> None:
         self.table.tick()
@@ -340,7 +362,7 @@ class MainScreen(EndpointActions, Screen[None]):
     def action_help(self) -> None:
         from sessionboard.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.config.keys))
+        self.app.push_screen(HelpScreen(self.outline.keys))
 
     def action_quit(self) -> None:
         live = self.terminals.live_count if self.terminals is not None else 0

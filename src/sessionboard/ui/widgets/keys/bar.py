@@ -7,6 +7,8 @@ the focus, so one line drawn once is enough; dialogs show their own buttons and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -28,7 +30,7 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key"}
 
-    def __init__(self, keys: dict[str, str], *, id: str | None = None) -> None:
+    def __init__(self, keys: Mapping[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.keys = keys
 

@@ -102,12 +102,19 @@ class ProviderPanel(Widget, can_focus=True):
         def control(self) -> ProviderPanel:
             return self.panel
 
-    def __init__(self, statuses: list[ProviderStatus], *, now: Now = system_now, id: str | None = None) -> None:
+    def __init__(
+        self,
+        statuses: list[ProviderStatus],
+        *,
+        now: Now = system_now,
+        one_line: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.now = now
         self.statuses = {s.name: s for s in statuses}
         self.chosen: str | None = None
-        self.one_line = False
+        self.one_line = one_line
         self.total = 0
         self.highlighted = 0
         """Index into `option_ids()`: 0 is "all providers"."""
