@@ -10,6 +10,9 @@ import random
 import time
 from pathlib import Path
 
+from textual.geometry import Region
+from textual.strip import Strip
+
 from sessionboard.terminal.emulator import Emulator
 from sessionboard.terminal.widget import TerminalView
 
@@ -29,14 +32,16 @@ def make_file(path: Path, size: int) -> None:
 
 
 class CountingView(TerminalView):
-    """Counts the frames really painted: render passes over row 0 (the flood scrolls every row)."""
+    """Counts the frames really painted: render passes over row 0 (the flood scrolls every row).
+
+    `render_lines` is where Textual asks for the pane's rows on either paint path."""
 
     painted = 0
 
-    def render_line(self, y: int):  # type: ignore[no-untyped-def]
-        if y == 0:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if crop.y == 0 and crop.height:
             self.painted += 1
-        return super().render_line(y)
+        return super().render_lines(crop)
 
 
 def emulator_rate(data: bytes, repeat: int = 1) -> float:

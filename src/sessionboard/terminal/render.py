@@ -3,10 +3,15 @@
 A rich `Style` is built once per attribute id and kept (building one costs far more than drawing a
 row); neighbouring cells with the same attribute become one `Segment`. A row whose cells all share
 one attribute (most rows) is one segment made by a single `str.join`.
+
+The app's line filters (truecolor, NO_COLOR, dim) map each segment's style on its own, so the
+widget's fast path folds them into that per-attribute cache (`set_filter`) instead of running
+them over every strip of every frame: one new `Strip` per row instead of two.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from itertools import compress, islice
 from operator import ne
 
@@ -31,6 +36,8 @@ from .attrs import (
     Attr,
 )
 from .screen import Screen
+
+StyleMap = Callable[[Style], Style]
 
 
 def _color(value: int) -> Color | None:
@@ -67,6 +74,9 @@ class StripRenderer:
     def __init__(self, screen: Screen) -> None:
         self.screen = screen
         self._base = Style()
+        self._filter_key: Hashable = None
+        self._filter: StyleMap | None = None
+        self._blank_style = self._base
         self._styles: dict[int, Style] = {}
         self._cursor_styles: dict[int, Style] = {}
 
@@ -74,8 +84,32 @@ class StripRenderer:
         """The widget's own colours under every cell (cells with default colours show these)."""
         if base != self._base:
             self._base = base
-            self._styles.clear()
-            self._cursor_styles.clear()
+            self._clear()
+
+    def set_filter(self, key: Hashable, style_map: StyleMap | None) -> None:
+        """Map every style through `style_map` from now on (None: styles as they are); `key`
+        names the mapping, so the cache is rebuilt only when the mapping changes."""
+        if key != self._filter_key:
+            self._filter_key = key
+            self._filter = style_map
+            self._clear()
+
+    def _clear(self) -> None:
+        self._styles.clear()
+        self._cursor_styles.clear()
+        self._blank_style = self._mapped(self._base)
+
+    def _mapped(self, style: Style) -> Style:
+        return style if self._filter is None else self._filter(style)
+
+    @property
+    def blank_style(self) -> Style:
+        """The widget's colours, filtered like the cells: what empty cells are drawn in."""
+        return self._blank_style
+
+    def blank(self, width: int) -> Strip:
+        """A row of `width` empty cells."""
+        return Strip.blank(width, self._blank_style)
 
     def default_rgb(self, *, foreground: bool) -> tuple[int, int, int]:
         """The colour a cell with default colours shows (the widget's theme colours once known;
@@ -89,20 +123,20 @@ class StripRenderer:
     def style(self, aid: int) -> Style:
         st = self._styles.get(aid)
         if st is None:
-            st = self._styles[aid] = self._base + style_for(self.screen.table[aid])
+            st = self._styles[aid] = self._mapped(self._base + style_for(self.screen.table[aid]))
         return st
 
     def cursor_style(self, aid: int) -> Style:
         st = self._cursor_styles.get(aid)
         if st is None:
-            st = self._cursor_styles[aid] = self._base + style_for(self.screen.table[aid], True)
+            st = self._cursor_styles[aid] = self._mapped(self._base + style_for(self.screen.table[aid], True))
         return st
 
     def render_line(self, y: int, cursor: bool = True) -> Strip:
         screen = self.screen
         cols = screen.cols
         if not 0 <= y < screen.rows:
-            return Strip.blank(cols, self._base)
+            return self.blank(cols)
         row = screen.visible_row(y)
         chars = row.chars
         attrs = row.attrs
