@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rich.segment import Segment
 from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.filter import DimFilter, LineFilter
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -95,3 +98,51 @@ async def test_styled_pane_keeps_its_border_and_padding() -> None:
         assert rows[0].startswith("╭") and "pane" in rows[0]
         assert rows[1].startswith("│  plain line")
         assert rows[-1].startswith("╰")
+
+
+class Shout(LineFilter):
+    """A filter that is not one of Textual's per-style ones: it changes the text itself."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [Segment(text.upper(), style, control) for text, style, control in segments]
+
+
+@pytest.mark.parametrize("extra", [DimFilter, Shout])
+async def test_every_line_filter_runs_on_the_fast_path(extra: type[LineFilter]) -> None:
+    """Textual's per-style filters are folded into the style cache; any other one still runs
+    over the strips. Either way the fast path paints what the general path paints."""
+    app = PaneApp()
+    async with app.run_test(size=(40, 6)):
+        app._filters.append(extra())
+        view = await painted(app)
+        view.emulator.feed(b"\r\n\x1b[2;31mdim red\x1b[0m")
+        crop = Region(0, 0, 40, 6)
+        fast = view.render_lines(crop)
+        assert segments(fast) == segments(Widget.render_lines(view, crop))
+        text = "".join(strip.text for strip in fast)
+        if extra is Shout:
+            assert "PLAIN LINE" in text
+        else:
+            dim = next(seg for strip in fast for seg in strip if seg.text.startswith("dim red"))
+            assert not dim.style.dim  # the dim filter turned dim into a blended colour
+
+
+async def test_a_row_changed_after_its_paint_is_asked_for_again() -> None:
+    """A row is handed to `refresh` once until it is painted, then again when it changes."""
+    app = PaneApp()
+    async with app.run_test(size=(40, 6)):
+        view = await painted(app)
+        view.render_lines(Region(0, 0, 40, 6))
+        asked: list[tuple[Region, ...]] = []
+        view.refresh = lambda *regions, **kw: asked.append(regions)  # type: ignore[method-assign]
+        view.emulator.feed(b"\x1b[1;1Hfirst")
+        view._flush()
+        assert asked and Region(0, 0, 40, 1) in asked[-1]
+        asked.clear()
+        view.emulator.feed(b"\x1b[1;1Hsecond")
+        view._flush()
+        assert asked == []  # still waiting for its paint: no second refresh
+        view.render_lines(Region(0, 0, 40, 1))
+        view.emulator.feed(b"\x1b[1;1Hthird")
+        view._flush()
+        assert asked and Region(0, 0, 40, 1) in asked[-1]
