@@ -219,6 +219,11 @@ def main() -> None:
     print(f"{'worst loop stall ms':<28} {max(stalls):>9.1f} {'<100':>10}   (worst of each run: "
           f"{', '.join(f'{v:.0f}' for v in stalls)})")
     per_run = ", ".join(f"{r['mbps']:.2f}" for r in runs)
+    # Each run beside the anchor measured right after it: on a shared machine whose speed drifts
+    # by 15 % between minutes, the paired ratios say more than two bests taken minutes apart.
+    paired = sorted(r["mbps"] / a for r, a in zip(runs, anchors))
+    print(f"{'paired ratio, median':<28} {paired[len(paired) // 2]:>9.2f} {'>=0.8x':>10}   (each run / the anchor "
+          f"after it: {', '.join(f'{v:.2f}' for v in paired)})")
     print(f"(bytes through the pane {best['bytes']}, {best['seconds']:.2f} s; emulator share of the wall time "
           f"{best['feed_share']:.0%}; per-run MB/s: {per_run})")
 
