@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import stat
@@ -20,6 +21,7 @@ from sessionboard.config import parse_config
 from sessionboard.sim.cluster import MOUNTS, SimCluster
 from sessionboard.sim.faults import Fault
 from sessionboard.sim.layout import listening_socket, provider_tables, session_counts
+from sessionboard.sim.vsay import VsaySim
 
 from tests.sim.conftest import auth_headers
 
@@ -122,14 +124,29 @@ def test_thread_mode_reports_a_busy_port(clock):
 
 async def test_live_cluster_changes_on_its_own(clock):
     cluster = SimCluster(seed=1, sessions_per_provider=6, clock=clock, live=True, churn_every=(0.01, 0.02))
-    vsay = cluster.sims["vsay"]
-    before = {s.id: s.active for s in vsay.sessions.values()}  # type: ignore[attr-defined]
+    rufus = cluster.sims["rufus"]
+    before = {k: s.active for k, s in rufus.sessions.items()}  # type: ignore[attr-defined]
     async with cluster:
         for _ in range(200):
             await asyncio.sleep(0.02)
-            if {s.id: s.active for s in vsay.sessions.values()} != before:  # type: ignore[attr-defined]
+            if {k: s.active for k, s in rufus.sessions.items()} != before:  # type: ignore[attr-defined]
                 break
-    assert {s.id: s.active for s in vsay.sessions.values()} != before  # type: ignore[attr-defined]
+    assert {k: s.active for k, s in rufus.sessions.items()} != before  # type: ignore[attr-defined]
+
+
+def test_the_demo_churn_ends_ssh_sessions_far_less_often_than_unpaced(clock):
+    """A shell opened with `t` in the demo must outlive a few minutes of work in it."""
+    paced = SimCluster(seed=1, clock=clock, live=True).sims["vsay"]
+    unpaced = VsaySim(seed=1, sessions=len(paced.sessions), clock=clock)  # type: ignore[attr-defined]
+    ended = []
+    for sim in (paced, unpaced):
+        rng = random.Random(3)
+        before = {k for k, s in sim.sessions.items() if s.active}  # type: ignore[attr-defined]
+        for _ in range(90):  # three minutes of ticks every 2 s
+            sim.churn(rng)
+        ended.append(sum(1 for k, s in sim.sessions.items() if k in before and not s.active))  # type: ignore[attr-defined]
+    assert ended[1] >= 5  # unpaced, most of the seeded sessions are gone in three minutes
+    assert ended[0] <= 2
 
 
 async def test_vsay_websocket_reaches_a_real_terminal(clock):

@@ -300,6 +300,21 @@ async def test_x_on_a_session_with_a_terminal_ends_it_with_session_closed(rig: R
         assert "session closed" in str(pane_of(screen, session).status.render())
 
 
+async def test_a_session_ended_elsewhere_ends_its_terminal_at_the_next_poll(rig: Rig) -> None:
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
+        session = await select_vsay(pilot, screen)
+        view = await attached(pilot, screen, session)
+        rig.cluster.sims["vsay"].terminate(session.id)  # type: ignore[attr-defined]
+        await type_line(pilot, "echo still-here")
+        await wait_for(pilot, lambda: "still-here" in screen_text(view), "the shell still answering", view)
+        assert view.ended is None  # nothing has polled yet: the console cannot know
+        screen.poll_now(session.provider)
+        await wait_for(pilot, lambda: view.ended is not None, "the terminal ended", view)
+        assert view.ended == f"the session ended in {session.provider}"
+        assert view.ended in str(pane_of(screen, session).status.render())
+        assert screen.table.row_count > 0  # the board is undisturbed
+
+
 async def test_q_asks_first_while_a_terminal_is_attached(rig: Rig) -> None:
     async with rig.run((120, 36)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)

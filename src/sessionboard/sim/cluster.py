@@ -49,6 +49,10 @@ from sessionboard.sim.vsay import VsaySim
 
 log = logging.getLogger(__name__)
 
+VSAY_CHURN_PACE = 0.02
+"""The vsay simulator acts on one churn tick in 50: a seeded SSH session then lives about
+twenty minutes (seven of them, a tick every 2 s), long enough to attach to and work in."""
+
 
 class _Server(uvicorn.Server):
     """uvicorn without its signal capture: the owner of the loop (pytest, the console,
@@ -95,7 +99,8 @@ class SimCluster:
             "rufus": RufusSim(seed=seed, sessions=counts["rufus"], clock=clock, api_key=keys.get("rufus")),
             "devices": DevicesSim(seed=seed, sessions=counts["devices"], clock=clock, api_key=keys.get("devices")),
             "vsay": VsaySim(
-                seed=seed, sessions=counts["vsay"], clock=clock, ssh_host=ssh_host, api_key=keys.get("vsay")
+                seed=seed, sessions=counts["vsay"], clock=clock, ssh_host=ssh_host, api_key=keys.get("vsay"),
+                churn_pace=VSAY_CHURN_PACE,
             ),
             "agents": AgentsSim(seed=seed, sessions=counts["agents"], clock=clock, api_key=keys.get("agents")),
             "tasknet": TasknetSim(seed=seed, sessions=counts["tasknet"], clock=clock, api_key=keys.get("tasknet")),

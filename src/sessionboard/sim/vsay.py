@@ -129,9 +129,12 @@ class VsaySim(SimBase):
         api_key: str | None = None,
         ssh_host: str = "127.0.0.1",
         machines: int | None = None,
+        churn_pace: float = 1.0,
     ) -> None:
         super().__init__(seed, clock, api_key)
         self.ssh_host = ssh_host
+        self.churn_pace = churn_pace
+        """The share of the demo's churn ticks this simulator acts on (see `churn`)."""
         rng = self.rng
         machine_count = machines if machines is not None else min(max(3, sessions // 4), 30)
         self.machines: dict[str, dict[str, str]] = {}
@@ -217,6 +220,11 @@ class VsaySim(SimBase):
         return self.sessions[session_id].token
 
     def churn(self, rng: random.Random) -> None:
+        # An SSH session is somebody's working shell: in the live demo it lasts many minutes, not
+        # the seconds a browser or timing session does, so the shell a user opened with `t` is
+        # not ended under them (the console ends a pane whose session it sees end).
+        if self.churn_pace < 1 and rng.random() >= self.churn_pace:
+            return
         active = [s for s in self.sessions.values() if s.active and not s.created_by_api]
         end, start = churn_plan(rng, len(active), self.target_active)
         if end and active:

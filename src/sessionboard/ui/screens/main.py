@@ -229,6 +229,24 @@ class MainScreen(EndpointActions, Screen[None]):
         status.stale = snapshot.stale
         self.panel.update_status(status)
         self._schedule_title()
+        if snapshot.error is None and snapshot.changed:
+            self._end_terminals_of_ended(snapshot.provider, snapshot.changed)
+
+    def _end_terminals_of_ended(self, provider: str, changed: frozenset[str]) -> None:
+        """A terminal lives as long as its session: when a poll shows the session ended (closed
+        by someone else, expired), its pane ends saying so, as it does when `x` closes it here.
+
+        Only a session listed as ended counts; one missing from the list is left connected,
+        since a provider's list may be filtered or cut short."""
+        tabs = self.terminals
+        if tabs is None:
+            return
+        for key, pane in list(tabs.panes.items()):
+            if key[0] != provider or key[1] not in changed or pane.ended is not None:
+                continue
+            session = self.table.session(key)
+            if session is not None and not session.active:
+                tabs.end(key, f"the session ended in {provider}")
 
     def _schedule_title(self) -> None:
         """Once for all the snapshots of this turn, after the table has settled its order."""
