@@ -3,6 +3,7 @@ simulators: the request reached the simulator, and the table changed accordingly
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Checkbox, Input, Select
 
 from sessionboard.sim.faults import Fault
@@ -49,6 +50,20 @@ async def test_slash_filters_by_visible_text_and_escape_clears() -> None:
         assert screen.table.row_count == total
         assert screen.table.filter_text == ""
         assert app.focused is screen.table
+
+
+async def test_keys_typed_in_a_burst_after_slash_land_in_the_filter() -> None:
+    """Type-ahead is kept: "/ssh" arriving in one read (a fast typist, a paste, tmux send-keys) must
+    not leave "ssh" to the table, where `s` sorts. The box is opened twice: mounted, then reused."""
+    async with console() as (_, app, pilot, screen):
+        for _ in range(2):
+            for key, char in (("slash", "/"), ("p", "p"), ("s", "s"), ("slash", "/"), ("s", "s")):
+                app.post_message(events.Key(key, char))  # all queued before any is handled
+            await pilot.pause(0.1)
+            assert screen.table.filter_text == "ps/s"  # in the box, "/" is text
+            assert screen.table.sort_key == "provider"
+            await pilot.press("escape")
+            assert screen.table.filter_text == ""
 
 
 async def test_s_cycles_the_sort_column() -> None:

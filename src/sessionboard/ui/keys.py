@@ -21,6 +21,9 @@ class ActionSpec:
     label: str
     help: str
     show: bool = True
+    priority: bool = False
+    """Run from the app's queue, before the key is handed to the focused widget: keys typed right
+    after it then go where it moved the focus (the board gates it with `check_action`)."""
 
     @property
     def key(self) -> str:
@@ -29,7 +32,7 @@ class ActionSpec:
 
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("filter", "filter", "Filter", "filter the sessions by any visible text; escape clears"),
+    ActionSpec("filter", "filter", "Filter", "filter the sessions by any visible text; escape clears", priority=True),
     ActionSpec("refresh", "refresh", "Refresh", "poll every provider now"),
     ActionSpec("detail", "detail", "Detail", "open or close the selected session's detail pane"),
     ActionSpec("create", "create", "Create", "create a session on the selected provider"),
@@ -65,7 +68,7 @@ too (the config layer holds their default keys, so a clash with any other key is
 def build_bindings() -> list[Binding]:
     """Default keys; the user's `[keys]` reach them through `keymap()` and `App.set_keymap`."""
     return [
-        Binding(DEFAULT_KEYS[spec.id], spec.method, spec.label, show=spec.show, id=spec.id)
+        Binding(DEFAULT_KEYS[spec.id], spec.method, spec.label, show=spec.show, id=spec.id, priority=spec.priority)
         for spec in ACTION_SPECS
     ]
 

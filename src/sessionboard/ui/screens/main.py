@@ -316,6 +316,14 @@ class MainScreen(EndpointActions, Screen[None]):
         self.table.focus()
 
     # ---- key actions ----------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":
+            # A priority binding (keys.py), so it sees keys before the focused widget does; a text
+            # box that has the keyboard keeps its "/" (False hands the key on). A terminal claims
+            # every key itself (`TerminalView.check_consume_key`).
+            return not isinstance(self.focused, Input)
+        return True
+
     async def action_filter(self) -> None:
         """The filter box is mounted on first use: one widget less to build at start."""
         boxes = self.query("#filter")
@@ -325,7 +333,7 @@ class MainScreen(EndpointActions, Screen[None]):
             box = Input(placeholder="filter: any visible text (escape clears)", id="filter")
             await self.query_one("#center").mount(box, before=0)
         box.add_class("-open")
-        box.focus()
+        self.set_focus(box)  # now: the keys queued behind this one are the filter's (`focus()` defers)
 
     def action_escape(self) -> None:
         boxes = self.query("#filter")
