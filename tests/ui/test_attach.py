@@ -224,11 +224,15 @@ async def test_an_unknown_host_key_is_asked_by_fingerprint_and_accepting_remembe
         assert known_hosts.read_text().strip() == rig.server.known_hosts_line()
 
 
-async def test_refusing_an_unknown_host_key_ends_the_tab_with_the_refusal(rig: Rig, tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["n", "enter"])  # enter: the dialog's focus starts on Refuse
+async def test_refusing_an_unknown_host_key_ends_the_tab_with_the_refusal(
+    rig: Rig, tmp_path: Path, key: str
+) -> None:
     async with rig.run((120, 36), known_hosts=tmp_path / "no_such_known_hosts") as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
         await host_key_dialog(pilot)
-        await pilot.press("n")
+        await wait_for(pilot, lambda: getattr(app.screen.focused, "id", None) == "refuse", "focus on Refuse")
+        await pilot.press(key)
         pane = pane_of(screen, session)
         await wait_for(pilot, lambda: pane.ended is not None, "the refusal")
         assert "was not accepted" in (pane.ended or "")

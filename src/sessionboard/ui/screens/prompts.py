@@ -65,6 +65,9 @@ class HostKeyScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Accept"),
         Binding("n,escape", "answer(False)", "Refuse"),
     ]
+    # Enter on a dialog nobody read is a "no". AUTO_FOCUS rather than a query in on_mount: a key
+    # can dismiss the dialog before its Mount is handled, and on_mount would then find no buttons.
+    AUTO_FOCUS = "#refuse"
 
     def __init__(self, host: str, port: int, key_type: str, fingerprint: str) -> None:
         super().__init__()
@@ -91,9 +94,6 @@ class HostKeyScreen(ModalScreen[bool]):
                 yield Button("Refuse (n)", id="refuse", variant="error")
                 yield Button("Accept (y)", id="accept", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#refuse", Button).focus()  # enter on a dialog nobody read is a "no"
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "accept")
@@ -107,6 +107,7 @@ class PasswordScreen(ModalScreen["str | None"]):
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="PasswordScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#secret"
 
     def __init__(self, prompt: str) -> None:
         super().__init__()
@@ -120,9 +121,6 @@ class PasswordScreen(ModalScreen["str | None"]):
             with Horizontal():
                 yield Button("Cancel (esc)", id="cancel")
                 yield Button("OK (enter)", id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -141,6 +139,7 @@ class KbdIntScreen(ModalScreen["list[str] | None"]):
 
     DEFAULT_CSS = _DIALOG_CSS.format(name="KbdIntScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "Input"
 
     def __init__(self, name: str, instructions: str, prompts: list[tuple[str, bool]]) -> None:
         super().__init__()
@@ -159,11 +158,6 @@ class KbdIntScreen(ModalScreen["list[str] | None"]):
             with Horizontal():
                 yield Button("Cancel (esc)", id="cancel")
                 yield Button("OK", id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        inputs = self.query(Input)
-        if inputs:
-            inputs.first().focus()
 
     def _answers(self) -> list[str]:
         return [self.query_one(f"#answer-{i}", Input).value for i in range(len(self.prompts))]
