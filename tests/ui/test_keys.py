@@ -190,6 +190,19 @@ async def test_x_closes_after_a_confirmation_that_names_the_session() -> None:
         assert screen.last_result.ok
 
 
+async def test_x_then_y_in_one_burst_closes_the_session() -> None:
+    """On-call staff type `xy` faster than a frame: the answer may reach the dialog while it is
+    still being composed, and must close the session rather than crash the console."""
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
+        session = select(screen, "browsers")
+        for key in ("x", "y"):
+            app.post_message(events.Key(key, key))  # both queued before either is handled
+        path = f"/live/v1/sessions/{session.id}"
+        await wait_for(pilot, lambda: ("DELETE", path) in cluster.sims["tasknet"].requests, "the DELETE")
+        assert app.screen is screen
+        assert app.return_code is None and app.is_running
+
+
 async def test_x_cancelled_sends_nothing() -> None:
     async with console() as (cluster, app, pilot, screen):
         select(screen, "ssh")

@@ -49,6 +49,7 @@ _CSS = """
 class AskTextScreen(ModalScreen[str | None]):
     DEFAULT_CSS = _CSS.format(name="AskTextScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "Input"  # not a query in on_mount: a key may dismiss the dialog before it mounts
 
     def __init__(self, title: str, question: str, *, placeholder: str = "", ok: str = "OK") -> None:
         super().__init__()
@@ -66,9 +67,6 @@ class AskTextScreen(ModalScreen[str | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self.ok, id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def _submit(self) -> None:
         value = self.query_one(Input).value.strip()
@@ -95,6 +93,7 @@ class AskTextScreen(ModalScreen[str | None]):
 class ChoiceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = _CSS.format(name="ChoiceScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "OptionList"  # not a query in on_mount: a key may dismiss the dialog before it mounts
 
     def __init__(self, title: str, question: str, options: list[tuple[str, str]], *, current: str | None = None) -> None:
         super().__init__()
@@ -110,11 +109,10 @@ class ChoiceScreen(ModalScreen[str | None]):
             yield OptionList(*(Option(label, id=option_id) for option_id, label in self.options))
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
         ids = [option_id for option_id, _ in self.options]
-        if self.current in ids:
-            options.highlighted = ids.index(self.current)
-        options.focus()
+        for options in self.query(OptionList):  # none if a key dismissed the dialog as it mounted
+            if self.current in ids:
+                options.highlighted = ids.index(self.current)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

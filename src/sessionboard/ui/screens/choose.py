@@ -29,6 +29,7 @@ class ChooseProviderScreen(ModalScreen[str | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "OptionList"  # not a query in on_mount: a key may dismiss the dialog before it mounts
 
     def __init__(self, question: str, names: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -39,9 +40,6 @@ class ChooseProviderScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.question, markup=False)
             yield OptionList(*(Option(f"{name}  ({kind})", id=name) for name, kind in self.names))
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

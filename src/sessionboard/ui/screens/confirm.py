@@ -39,6 +39,8 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
+    # Enter on a question nobody read is a "no".
+    AUTO_FOCUS = "#no"  # not a query in on_mount: a key may dismiss the dialog before it mounts
 
     def __init__(self, title: str, question: str, *, yes: str = "Close") -> None:
         super().__init__()
@@ -53,9 +55,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

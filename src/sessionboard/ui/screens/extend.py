@@ -41,6 +41,7 @@ class MinutesScreen(ModalScreen[int | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "Input"  # not a query in on_mount: a key may dismiss the dialog before it mounts
 
     def __init__(self, question: str, *, default: int = 30, minimum: int = 1, maximum: int = 60) -> None:
         super().__init__()
@@ -61,9 +62,6 @@ class MinutesScreen(ModalScreen[int | None]):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Extend", id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def _submit(self) -> None:
         text = self.query_one(Input).value.strip()

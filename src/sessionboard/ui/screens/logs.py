@@ -108,6 +108,7 @@ class LogsScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("slash", "search", "Search", show=False),
     ]
+    AUTO_FOCUS = "#logs-view"  # not a query in on_mount: a key may dismiss the dialog before it mounts
     POLL_SECONDS = 3.0
     """How often an active session's log is read again while it is shown."""
 
@@ -129,7 +130,6 @@ class LogsScreen(ModalScreen[None]):
             yield Input(placeholder="search the log (enter: back to the log, escape: close)", id="logs-search")
 
     def on_mount(self) -> None:
-        self.query_one(RichLog).focus()
         self.fetch()
         if self.session.active:
             self.set_interval(self.POLL_SECONDS, self.fetch, name="follow-logs")
