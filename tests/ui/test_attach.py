@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncssh
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from sessionboard.config import parse_config
@@ -377,3 +378,20 @@ async def test_a_lost_connection_ends_only_its_tab(rig: Rig) -> None:
         screen.poll_now()  # the rest of the console goes on: polls still land
         before = screen.statuses["ssh"].received_at
         await wait_for(pilot, lambda: screen.statuses["ssh"].received_at != before, "a poll after the loss")
+
+
+KEY_NAMES = {" ": "space", "$": "dollar_sign", "(": "left_parenthesis", ")": "right_parenthesis",
+             "*": "asterisk", "-": "minus", "\r": "enter"}
+
+
+async def test_keys_typed_in_a_burst_after_t_reach_the_shell(rig: Rig) -> None:
+    """Type-ahead is kept: `t` and a command arriving in one read (a fast typist, tmux send-keys)
+    go to the new terminal, queued until it connects, not to the table (where s sorts)."""
+    async with rig.run((120, 36)) as (_, app, pilot, screen):
+        session = await select_vsay(pilot, screen)
+        for char in "techo typed-ahead-$((6*7)) sorted\r":
+            app.post_message(events.Key(KEY_NAMES.get(char, char), char))  # all queued before any is handled
+        await wait_for(pilot, lambda: screen.terminals is not None and screen.terminals.pane_for(session.key) is not None, "a tab")
+        view = pane_of(screen, session).view
+        await wait_for(pilot, lambda: "typed-ahead-42 sorted" in screen_text(view), "the command's output", view)
+        assert screen.table.sort_key == "provider"  # no "s" reached the table

@@ -38,7 +38,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("create", "create", "Create", "create a session on the selected provider"),
     ActionSpec("close", "close_session", "Close", "close / terminate the selected session"),
     ActionSpec("extend", "extend", "Extend", "extend the lease, or send a heartbeat"),
-    ActionSpec("attach", "attach", "Attach", "attach a terminal to the selected session"),
+    ActionSpec("attach", "attach", "Attach", "attach a terminal to the selected session", priority=True),
     ActionSpec("release", "release", "Release", "leave the terminal's keyboard focus", show=False),
     ActionSpec("toggle_all", "toggle_all", "All/active", "show all sessions / only active ones"),
     ActionSpec("sort", "sort", "Sort", "cycle the sort column"),

@@ -317,10 +317,12 @@ class MainScreen(EndpointActions, Screen[None]):
 
     # ---- key actions ----------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "filter":
-            # A priority binding (keys.py), so it sees keys before the focused widget does; a text
-            # box that has the keyboard keeps its "/" (False hands the key on). A terminal claims
-            # every key itself (`TerminalView.check_consume_key`).
+        if action in ("filter", "attach"):
+            # Priority bindings (keys.py): they run before the keys typed after them are handed to
+            # the focused widget, so those go where the action moved the focus (the filter box,
+            # the new terminal) instead of to the table. A text box that has the keyboard keeps
+            # its "/" and "t" (False hands the key on); a terminal claims every key itself
+            # (`TerminalView.check_consume_key`).
             return not isinstance(self.focused, Input)
         return True
 

@@ -135,7 +135,9 @@ class TerminalTabs(TabbedContent):
         if pane is None or pane.id is None:
             return False
         self.active = pane.id
-        pane.view.focus()
+        # At once, not `view.focus()` (a callback queued behind the keys already typed): keys
+        # typed right after `t` must reach the terminal, not the table.
+        self.screen.set_focus(pane.view)
         return True
 
     def end(self, key: SessionKey, reason: str) -> bool:
