@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import httpx
+from textual import events
+from textual.app import App
+from textual.keys import _character_to_key  # what Pilot.press uses to name a character
 from textual.pilot import Pilot
 
 from sessionboard.config import Config, parse_config
@@ -196,3 +199,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     for field in app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()
+
+
+def burst(app: App[Any], text: str) -> None:
+    """Queue `text`'s keys all at once, as one read from a fast typist, a paste or tmux send-keys
+    brings them: none is handled before the last is queued (`Pilot.press` waits after each).
+    Keys are named the way `Pilot.press` names them; "\r" is enter."""
+    for char in text:
+        name = "enter" if char == "\r" else char if char.isalnum() else _character_to_key(char)
+        app.post_message(events.Key(name, char))

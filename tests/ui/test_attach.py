@@ -17,7 +17,6 @@ from typing import Any
 
 import asyncssh
 import pytest
-from textual import events
 from textual.pilot import Pilot
 
 from sessionboard.config import parse_config
@@ -33,7 +32,7 @@ from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.screens.prompts import HostKeyScreen, KbdIntScreen, PasswordScreen
 from sessionboard.ui.widgets.terminal import TerminalPane, TerminalTabs
 from sessionboard.ui.widgets.sessions import SessionTable
-from tests.ui.helpers import Console, console
+from tests.ui.helpers import Console, burst, console
 
 DEADLINE = 25.0  # generous: a loaded 2-core machine; a condition, never a speed assertion
 PASSWORD = "correct horse battery staple"
@@ -380,17 +379,12 @@ async def test_a_lost_connection_ends_only_its_tab(rig: Rig) -> None:
         await wait_for(pilot, lambda: screen.statuses["ssh"].received_at != before, "a poll after the loss")
 
 
-KEY_NAMES = {" ": "space", "$": "dollar_sign", "(": "left_parenthesis", ")": "right_parenthesis",
-             "*": "asterisk", "-": "minus", "\r": "enter"}
-
-
 async def test_keys_typed_in_a_burst_after_t_reach_the_shell(rig: Rig) -> None:
     """Type-ahead is kept: `t` and a command arriving in one read (a fast typist, tmux send-keys)
     go to the new terminal, queued until it connects, not to the table (where s sorts)."""
     async with rig.run((120, 36)) as (_, app, pilot, screen):
         session = await select_vsay(pilot, screen)
-        for char in "techo typed-ahead-$((6*7)) sorted\r":
-            app.post_message(events.Key(KEY_NAMES.get(char, char), char))  # all queued before any is handled
+        burst(app, "techo typed-ahead-$((6*7)) sorted\r")
         await wait_for(pilot, lambda: screen.terminals is not None and screen.terminals.pane_for(session.key) is not None, "a tab")
         view = pane_of(screen, session).view
         await wait_for(pilot, lambda: "typed-ahead-42 sorted" in screen_text(view), "the command's output", view)

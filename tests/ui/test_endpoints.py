@@ -296,6 +296,12 @@ async def test_o_switches_the_organization_and_the_panel_shows_it() -> None:
         assert screen.statuses["lab"].note == beta
         await pilot.pause()
         assert beta in screen_text(app) and alpha not in screen_text(app)
+        await pilot.press("o")  # asked again, the dialog starts on the organization now listed
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), "the organizations again")
+        options = app.screen.query_one("OptionList")
+        await wait_for(pilot, lambda: app.focused is options and options.highlighted == 1, "the current one highlighted")
+        await pilot.press("escape")
+        assert provider.organization == beta
 
 
 async def test_p_loads_older_pages_and_the_polls_keep_them() -> None:

@@ -3,7 +3,6 @@ simulators: the request reached the simulator, and the table changed accordingly
 
 from __future__ import annotations
 
-from textual import events
 from textual.widgets import Checkbox, Input, Select
 
 from sessionboard.sim.faults import Fault
@@ -11,7 +10,7 @@ from sessionboard.ui.screens.confirm import ConfirmScreen
 from sessionboard.ui.screens.create import CreateScreen
 from sessionboard.ui.screens.extend import MinutesScreen
 from sessionboard.ui.screens.help import HelpScreen
-from tests.ui.helpers import console, messages, screen_text, select, wait_for
+from tests.ui.helpers import burst, console, messages, screen_text, select, wait_for
 
 
 def _gets(cluster, kind: str) -> int:
@@ -57,8 +56,7 @@ async def test_keys_typed_in_a_burst_after_slash_land_in_the_filter() -> None:
     not leave "ssh" to the table, where `s` sorts. The box is opened twice: mounted, then reused."""
     async with console() as (_, app, pilot, screen):
         for _ in range(2):
-            for key, char in (("slash", "/"), ("p", "p"), ("s", "s"), ("slash", "/"), ("t", "t")):
-                app.post_message(events.Key(key, char))  # all queued before any is handled
+            burst(app, "/ps/t")
             await pilot.pause(0.1)
             assert screen.table.filter_text == "ps/t"  # in the box, "/" and "t" (attach) are text
             assert screen.terminals is None
@@ -196,8 +194,7 @@ async def test_x_then_y_in_one_burst_closes_the_session() -> None:
     still being composed, and must close the session rather than crash the console."""
     async with console(poll_interval=600) as (cluster, app, pilot, screen):
         session = select(screen, "browsers")
-        for key in ("x", "y"):
-            app.post_message(events.Key(key, key))  # both queued before either is handled
+        burst(app, "xy")
         path = f"/live/v1/sessions/{session.id}"
         await wait_for(pilot, lambda: ("DELETE", path) in cluster.sims["tasknet"].requests, "the DELETE")
         assert app.screen is screen

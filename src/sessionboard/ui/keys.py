@@ -46,6 +46,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "quit", "Quit", "quit the console"),
 )
 SPEC_BY_ID = {spec.id: spec for spec in ACTION_SPECS}
+PRIORITY_ACTIONS = frozenset(spec.method for spec in ACTION_SPECS if spec.priority)
 
 ENDPOINT_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("logs", "logs", "Logs", "vsay: the selected session's commands and output, followed and searchable"),

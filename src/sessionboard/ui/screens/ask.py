@@ -49,7 +49,7 @@ _CSS = """
 class AskTextScreen(ModalScreen[str | None]):
     DEFAULT_CSS = _CSS.format(name="AskTextScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "Input"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "Input"
 
     def __init__(self, title: str, question: str, *, placeholder: str = "", ok: str = "OK") -> None:
         super().__init__()
@@ -93,7 +93,7 @@ class AskTextScreen(ModalScreen[str | None]):
 class ChoiceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = _CSS.format(name="ChoiceScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "OptionList"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "OptionList"
 
     def __init__(self, title: str, question: str, options: list[tuple[str, str]], *, current: str | None = None) -> None:
         super().__init__()
@@ -106,13 +106,11 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             yield Label(self.question, markup=False)
-            yield OptionList(*(Option(label, id=option_id) for option_id, label in self.options))
-
-    def on_mount(self) -> None:
-        ids = [option_id for option_id, _ in self.options]
-        for options in self.query(OptionList):  # none if a key dismissed the dialog as it mounted
+            options = OptionList(*(Option(label, id=option_id) for option_id, label in self.options))
+            ids = [option_id for option_id, _ in self.options]
             if self.current in ids:
                 options.highlighted = ids.index(self.current)
+            yield options
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -29,7 +29,7 @@ class ChooseProviderScreen(ModalScreen[str | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "OptionList"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "OptionList"
 
     def __init__(self, question: str, names: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -39,8 +39,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
-    # Enter on a question nobody read is a "no".
-    AUTO_FOCUS = "#no"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "#no"  # enter on a question nobody read is a "no"
 
     def __init__(self, title: str, question: str, *, yes: str = "Close") -> None:
         super().__init__()

@@ -41,7 +41,7 @@ class MinutesScreen(ModalScreen[int | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "Input"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "Input"
 
     def __init__(self, question: str, *, default: int = 30, minimum: int = 1, maximum: int = 60) -> None:
         super().__init__()

@@ -108,7 +108,7 @@ class LogsScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("slash", "search", "Search", show=False),
     ]
-    AUTO_FOCUS = "#logs-view"  # not a query in on_mount: a key may dismiss the dialog before it mounts
+    AUTO_FOCUS = "#logs-view"
     POLL_SECONDS = 3.0
     """How often an active session's log is read again while it is shown."""
 

@@ -23,7 +23,7 @@ from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
-from sessionboard.ui.keys import build_bindings, endpoint_bindings
+from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
 from sessionboard.ui.screens.endpoints import EndpointActions
 
@@ -317,7 +317,7 @@ class MainScreen(EndpointActions, Screen[None]):
 
     # ---- key actions ----------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("filter", "attach"):
+        if action in PRIORITY_ACTIONS:
             # Priority bindings (keys.py): they run before the keys typed after them are handed to
             # the focused widget, so those go where the action moved the focus (the filter box,
             # the new terminal) instead of to the table. A text box that has the keyboard keeps

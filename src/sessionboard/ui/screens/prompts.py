@@ -8,6 +8,10 @@ coroutine is cancelled and its dialog is taken down with it, so no question outl
 A changed host key is never asked about: the transport refuses it and the refusal is the pane's
 end reason. Passwords are typed into masked inputs and go straight back to the transport; they
 are never shown, logged or kept.
+
+Like every dialog of the console, these take their first focus from `AUTO_FOCUS`, never from a
+query in `on_mount`: a key can dismiss a dialog before its Mount is handled, and that query would
+then raise.
 """
 
 from __future__ import annotations
@@ -65,9 +69,7 @@ class HostKeyScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Accept"),
         Binding("n,escape", "answer(False)", "Refuse"),
     ]
-    # Enter on a dialog nobody read is a "no". AUTO_FOCUS rather than a query in on_mount: a key
-    # can dismiss the dialog before its Mount is handled, and on_mount would then find no buttons.
-    AUTO_FOCUS = "#refuse"
+    AUTO_FOCUS = "#refuse"  # enter on a dialog nobody read is a "no"
 
     def __init__(self, host: str, port: int, key_type: str, fingerprint: str) -> None:
         super().__init__()
