@@ -88,6 +88,9 @@ def test_create_form_with_bad_values(snap_compare) -> None:  # type: ignore[no-u
         await pilot.pause()
         pilot.app.screen.query_one("#field-leaseTime", Input).value = "75"
         await pilot.click("#create")
+        # The button's pressed look lasts `active_effect_duration` (0.2 s): caught or missed by the
+        # screenshot depending on the machine's speed. The picture is taken after it.
+        await pilot.pause(0.4)
 
     assert snap_compare(board_app(), terminal_size=(100, 40), run_before=loaded(bad))
 
