@@ -3,6 +3,7 @@
 from sessionboard.model.capability import Capability
 from sessionboard.model.fields import CreateField, FieldError, parse_values
 from sessionboard.model.session import Session, SessionKey, parse_instant, sort_sessions
+from sessionboard.model.untrusted import is_safe, safe_json, safe_text
 
 __all__ = [
     "Capability",
@@ -10,7 +11,10 @@ __all__ = [
     "FieldError",
     "Session",
     "SessionKey",
+    "is_safe",
     "parse_instant",
     "parse_values",
+    "safe_json",
+    "safe_text",
     "sort_sessions",
 ]
