@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 FieldType = Literal["str", "int", "bool", "choice"]
+FieldFormat = Literal["uuid", "date-time"]
+"""A string's format as the API's schema states it (OpenAPI `format`), checked before sending."""
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -30,6 +37,10 @@ class CreateField:
     help: str = ""
     secret: bool = False
     """Typed into a password input and never echoed back."""
+    suggestions: tuple[str, ...] = ()
+    """Values a form offers for a "str" field (the configured rufus devices), any other accepted:
+    unlike `choices`, the API's schema takes any string here."""
+    format: FieldFormat | None = None
 
     def parse(self, value: Any) -> Any:
         """A raw value (a string from the CLI or a form, or an already typed value) → its type."""
@@ -57,7 +68,28 @@ class CreateField:
         text = str(value).strip()
         if self.type == "choice" and self.choices and text not in self.choices:
             raise FieldError(f"{self.name}: {text!r} is not one of {', '.join(self.choices)}")
+        if self.format is not None:
+            _check_format(self.name, self.format, text)
         return text
+
+
+def _check_format(name: str, fmt: FieldFormat, text: str) -> None:
+    if fmt == "uuid":
+        try:
+            uuid.UUID(text)
+        except ValueError:
+            raise FieldError(f"{name}: {text!r} is not a UUID (such as 3f2b8c1e-0d4a-4e5b-9c6d-7e8f9a0b1c2d)") from None
+        if len(text) != 36:
+            raise FieldError(f"{name}: {text!r} is not a UUID in its 8-4-4-4-12 form")
+    elif fmt == "date-time":
+        ok = _RFC3339.match(text) is not None
+        if ok:
+            try:
+                datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            except ValueError:
+                ok = False
+        if not ok:
+            raise FieldError(f"{name}: {text!r} is not an RFC 3339 date-time (such as 2026-12-04T18:00:00Z)")
 
 
 def parse_values(fields: tuple[CreateField, ...], raw: dict[str, Any]) -> dict[str, Any]:
