@@ -31,6 +31,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from sessionboard.model.address import BadAddress, check_address
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.prompts import RejectAll, SshPrompts
 from sessionboard.terminal.ssh_defaults import DEFAULT_KNOWN_HOSTS, DEFAULT_SSH_CONFIG
@@ -114,6 +115,10 @@ class RelayedSshBackend:
     # -- TerminalBackend ------------------------------------------------------------------------
 
     async def start(self, cols: int, rows: int) -> None:
+        try:  # the console checks a provider's host when it resolves it; this holds for any caller
+            check_address(self.options["host"], self.options["port"])
+        except BadAddress as exc:
+            raise TerminalClosed(f"SSH refused: {exc.reason}") from None
         loop = asyncio.get_running_loop()
         self._started = loop.create_future()
         self._ended = loop.create_future()
