@@ -190,3 +190,21 @@ async def test_the_relayed_transport_refuses_before_it_starts_a_helper(tmp_path:
     await backend.close()
     assert backend.proc is None and not marker.exists()
     assert closed.value.reason.startswith("SSH refused: the ")
+
+
+async def test_the_helper_checks_the_host_it_is_sent_before_it_reads_the_ssh_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line: with the console side's check taken away, the helper, which is the process
+    that reads the SSH config, refuses the host itself."""
+    monkeypatch.setattr("sessionboard.terminal.relay.check_address", lambda host, port: None)
+    marker = tmp_path / "pwned"
+    backend = RelayedSshBackend(
+        hostile_host(marker), 22, "ops", tmp_path / "known_hosts", ssh_config=[bastion_config(tmp_path)],
+        use_agent=False, connect_timeout=10,
+    )
+    with pytest.raises(TerminalClosed) as closed:
+        await asyncio.wait_for(backend.start(80, 24), READ_TIMEOUT)
+    await backend.close()
+    assert not marker.exists()
+    assert closed.value.reason.startswith("SSH refused: the host ")
