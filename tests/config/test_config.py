@@ -126,4 +126,4 @@ def test_endpoint_keys_are_rebindable_and_clashes_are_caught():
     config = parse_config({"keys": {"logs": "L", "stats": "ctrl+s"}})
     assert config.keys["logs"] == "L" and config.keys["stats"] == "ctrl+s" and config.keys["vnc_copy"] == "y"
     found = problems({"keys": {"close": "l"}})
-    assert found == ["keys.logs: 'l' is already bound to close; choose another key"]
+    assert found == ["keys.close: 'l' is already bound to logs; choose another key"]

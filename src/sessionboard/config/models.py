@@ -21,18 +21,20 @@ Secret = Annotated[SecretStr, BeforeValidator(_secret)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: TOML has inf and nan, and `timeout = inf` or `poll_interval = nan`
+    # would be taken as numbers; every float of every table must be finite.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AppSettings(_Strict):
-    poll_interval: float = Field(5.0, ge=0.5)
-    """Seconds between the polls of each provider."""
+    poll_interval: float = Field(5.0, ge=0.5, le=86400)
+    """Seconds between the polls of each provider (at most a day)."""
     theme: str = DEFAULT_THEME
     """A Textual built-in theme, or a theme file from themes/ or the user's themes dir."""
     confirm_destructive: bool = True
     """Ask before close / terminate / cleanup."""
-    timeout: float = Field(10.0, gt=0)
-    """Seconds for one HTTP request."""
+    timeout: float = Field(10.0, gt=0, le=3600)
+    """Seconds for one HTTP request (at most an hour: past that a socket's timeout overflows)."""
 
 
 class SshSettings(_Strict):
@@ -53,7 +55,7 @@ class ProviderBase(_Strict):
     api_key: Secret | None = None
     auth_header: str | None = None
     """"bearer", or the name of a header that carries the key as it is."""
-    poll_interval: float | None = Field(None, ge=0.5)
+    poll_interval: float | None = Field(None, ge=0.5, le=86400)
 
     @field_validator("base_url")
     @classmethod
