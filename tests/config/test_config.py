@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sessionboard.config import ConfigError, find_config, load_config, parse_config, save_theme
+from sessionboard.config import ConfigError, find_config, load_config, parse_config
 from sessionboard.config.models import DEFAULT_KEYS, EXTRA_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,16 +110,6 @@ def test_lookup_order(tmp_path, monkeypatch):
     (tmp_path / "cfgdir").mkdir()
     (tmp_path / "cfgdir" / "config.toml").write_text("")
     assert find_config(None) == tmp_path / "cfgdir" / "config.toml"
-
-
-def test_save_theme_keeps_the_other_values(tmp_path):
-    path = tmp_path / "c.toml"
-    path.write_text('[app]\npoll_interval = 2.0\n\n[[providers]]\nname = "a"\nkind = "agents"\nbase_url = "http://x"\n')
-    save_theme(path, "sessionboard-light")
-    config = load_config(path)
-    assert config.app.theme == "sessionboard-light"
-    assert config.app.poll_interval == 2.0
-    assert [p.name for p in config.providers] == ["a"]
 
 
 def test_endpoint_keys_are_rebindable_and_clashes_are_caught():

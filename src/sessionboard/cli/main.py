@@ -100,11 +100,12 @@ def _run(args: argparse.Namespace) -> int:
         return run_demo()
     if command == "locate":
         from sessionboard.config import find_config, user_config_dir, user_themes_dir
-        from sessionboard.config.paths import default_config_path
+        from sessionboard.config.paths import default_config_path, state_file_path
 
         print(f"config: {find_config(args.config) or default_config_path()}")
         print(f"config dir: {user_config_dir()}")
         print(f"themes dir: {user_themes_dir()}")
+        print(f"state file: {state_file_path()}")  # the console's own choices, never the config
         return 0
     if command == "capabilities":
         from sessionboard.providers.capabilities import capability_table

@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.keys import ALL_ACTIONS, DEFAULT_KEYS, EXTRA_KEYS, KINDS, key_identity, normalize_key
@@ -252,15 +251,3 @@ def load_config(path: Path) -> Config:
     if _too_deep(data):
         raise too_deep
     return parse_config(data, path)
-
-
-def save_theme(path: Path, theme: str) -> None:
-    """Write the chosen theme back, keeping every other value of the file as it was.
-
-    tomli-w cannot keep comments; the values stay, the comments of a hand-written file go.
-    """
-    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data.setdefault("app", {})["theme"] = theme
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
-    tmp.replace(path)

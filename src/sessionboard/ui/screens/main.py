@@ -152,6 +152,8 @@ class MainScreen(EndpointActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.table.focus()
+        if self.sb_app.state.sort in COLUMN_BY_KEY:  # the sort chosen in an earlier run
+            self.table.set_sort(self.sb_app.state.sort)
         self._update_title()
         if self.autopoll:
             self.pollers.start()
@@ -384,6 +386,7 @@ class MainScreen(EndpointActions, Screen[None]):
 
     def action_sort(self) -> None:
         label = self.table.cycle_sort()
+        self.sb_app.remember(sort=self.table.sort_key)
         self._update_title()
         self.notify(f"sorted by {label}", timeout=2)
 
