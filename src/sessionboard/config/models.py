@@ -26,6 +26,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class KeepEndedSettings(_Strict):
+    """`[app] keep_ended`: how long and how many ended sessions the console keeps per provider."""
+
+    minutes: float = Field(60.0, gt=0, le=10080)
+    """Minutes an ended session stays after a poll first shows it ended (at most a week)."""
+    count: int = Field(200, ge=1, le=100_000)
+    """At most this many ended sessions per provider, the most recently ended."""
+
+
 class AppSettings(_Strict):
     poll_interval: float = Field(5.0, ge=0.5, le=86400)
     """Seconds between the polls of each provider (at most a day)."""
@@ -35,6 +44,8 @@ class AppSettings(_Strict):
     """Ask before close / terminate / cleanup."""
     timeout: float = Field(10.0, gt=0, le=3600)
     """Seconds for one HTTP request (at most an hour: past that a socket's timeout overflows)."""
+    keep_ended: KeepEndedSettings = Field(default_factory=KeepEndedSettings)
+    """Ended sessions are kept a bounded time and count, so a console left open stays flat."""
 
 
 class SshSettings(_Strict):

@@ -152,6 +152,15 @@ class AgentsSim(SimBase):
             session = self._new(rng, now)
             session.alive = True
             self._add(session)
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        """Ended agents' sessions are deleted; the stale ones stay listed until a cleanup."""
+        return len(self.stale())
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        for session in sorted(self.stale(), key=AgentSession.last_seen)[:how_many]:
+            self.delete(session.id)
 
     # -- HTTP ----------------------------------------------------------------------------------
     def wrong_shape_response(self) -> Response:

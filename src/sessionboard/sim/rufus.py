@@ -167,6 +167,18 @@ class RufusSim(SimBase):
             free = [device for device in self.device_ids if self.active_session(device) is None]
             if free:
                 self.create(rng.choice(free), data.alias(rng))
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for session in self.sessions.values() if not session.active)
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        closed = sorted((s for s in self.sessions.values() if s.closed_at is not None), key=lambda s: s.closed_at)  # type: ignore[arg-type,return-value]
+        gone = {session.token_session for session in closed[:how_many]}
+        for token in gone:
+            del self.sessions[token]
+        for device, timeline in self.by_device.items():
+            self.by_device[device] = [session for session in timeline if session.token_session not in gone]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def authorized(self, headers: Headers) -> bool:

@@ -169,6 +169,18 @@ class TasknetSim(SimBase):
         if start:
             session = self._random(rng, self.clock.now())
             store[session.session_uuid] = session
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for store in self.modes.values() for s in store.values() if s.status != "running")
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        ended = sorted(
+            ((mode, s) for mode, store in self.modes.items() for s in store.values() if s.status != "running"),
+            key=lambda item: (item[1].updated, item[1].created),  # the end itself is not recorded
+        )
+        for mode, session in ended[:how_many]:
+            del self.modes[mode][session.session_uuid]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def authorized(self, headers: Headers) -> bool:

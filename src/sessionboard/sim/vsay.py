@@ -231,6 +231,15 @@ class VsaySim(SimBase):
             self.terminate(rng.choice(active).id)
         if start:
             self._new(self.clock.now(), rng)
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for session in self.sessions.values() if not session.active)
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        ended = sorted((s for s in self.sessions.values() if s.ended is not None), key=lambda s: s.ended)  # type: ignore[arg-type,return-value]
+        for session in ended[:how_many]:
+            del self.sessions[session.id]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def error_response(self, status: int, message: str) -> Response:

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey
-from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
+from sessionboard.poller import KeepEnded, PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
@@ -102,9 +102,13 @@ class MainScreen(EndpointActions, Screen[None]):
 
     def _use_providers(self, providers: list[Provider]) -> None:
         self.providers = {p.name: p for p in providers}
+        keep = self.config.app.keep_ended
         self.pollers = PollerGroup(
             [
-                ProviderPoller(self.poll_source(p), self.config.poll_interval(p.config), self._on_snapshot)
+                ProviderPoller(
+                    self.poll_source(p), self.config.poll_interval(p.config), self._on_snapshot,
+                    keep_ended=KeepEnded(keep.minutes, keep.count),
+                )
                 for p in providers
             ]
         )
