@@ -61,7 +61,7 @@ class Session:
         return {k: getattr(self, k) for k in JSON_KEYS}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # small: a console left open sees new instants all the time (issue 14, row 22)
 def parse_instant(value: str | None) -> datetime | None:
     """RFC 3339 → aware datetime, or None for anything unparseable (a provider's bad date must
     not crash a sort). Cached: the same strings come back on every poll."""

@@ -92,7 +92,9 @@ class AgentsProvider(Provider):
         items = self._items(body)
         if not isinstance(items, list):
             raise self.fail(f"{what}: unexpected answer: expected a list of sessions")
-        return [self._to_session(item, what) for item in items]
+        sessions = [self._to_session(item, what) for item in items]
+        self._task_of = {s.id: s.target for s in sessions if s.target}  # what is listed now, not all ever seen
+        return sessions
 
     async def _task_id(self, session_id: str) -> str:
         if session_id not in self._task_of:

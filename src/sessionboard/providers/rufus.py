@@ -90,7 +90,9 @@ class RufusProvider(Provider):
 
     async def list_sessions(self) -> list[Session]:
         batches = await asyncio.gather(*(self._device_sessions(d) for d in self.config.devices))
-        return [session for batch in batches for session in batch]
+        sessions = [session for batch in batches for session in batch]
+        self._device_of = {s.id: s.target for s in sessions if s.target}  # what is listed now, not all ever seen
+        return sessions
 
     async def device_active(self, deviceid: str) -> list[Session]:
         """The device's active session (zero or one), enriched with `passings`, `first`, `last`."""

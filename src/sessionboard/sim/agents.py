@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso_of
 from sessionboard.sim.layout import STALE_AFTER
 
 
@@ -46,8 +46,8 @@ class AgentSession:
             "taskId": self.task_id,
             "triggerType": self.trigger_type,
             "providerSessionId": self.provider_session_id,
-            "createdAt": iso(self.created),
-            "lastHeartbeatAt": iso(self.heartbeat) if self.heartbeat else None,
+            "createdAt": iso_of(self, self.created),
+            "lastHeartbeatAt": iso_of(self, self.heartbeat) if self.heartbeat else None,
         }
 
 

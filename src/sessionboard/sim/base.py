@@ -26,7 +26,7 @@ ENDED_KEPT = 200
 """Ended sessions a simulator keeps beyond those it was seeded with: the live demo's churn ends a
 session every few seconds, and kept forever they made the simulators (and every poll's answer)
 grow without end. The oldest ended go first; the seeded history stays until that many more ended."""
-REQUEST_LOG = 10_000
+REQUEST_LOG = 1000
 """Requests the log keeps (the newest; the tests read the last few)."""
 
 NOT_JSON = object()

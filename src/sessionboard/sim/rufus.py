@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso, iso_of
 from sessionboard.sim.layout import rufus_device_ids
 
 Access = Literal["READ", "WRITE", "READ_WRITE"]
@@ -53,7 +53,7 @@ class RufusSession:
         return {
             "token_session": self.token_session,
             "alias": self.alias,
-            "creation_date": iso(self.created),
+            "creation_date": iso_of(self, self.created),
             "duration": duration,
             "active": self.active,
             "passings": self.passings(now),

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso_of
 from sessionboard.sim.layout import TASKNET_MODES
 
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL_ERROR"}
@@ -57,8 +57,8 @@ class BrowserSession:
             "fingerprintUUID": self.fingerprint_uuid,
             "currentLeaseTime": self.lease,
             "isVncEnabled": self.vnc_enabled,
-            "createdAt": iso(self.created),
-            "updatedAt": iso(self.updated),
+            "createdAt": iso_of(self, self.created),
+            "updatedAt": iso_of(self, self.updated),
             "driver": self.driver,
             "status": self.status,
             "vncMode": self.vnc_mode,

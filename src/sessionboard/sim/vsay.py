@@ -28,7 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, read_json
-from sessionboard.sim.clock import Clock, iso, parse_iso
+from sessionboard.sim.clock import Clock, iso, iso_of, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ class VsaySession:
             "user": {"id": self.user["id"], "name": self.user["name"]},
             "machine": {"id": self.machine["id"], "name": self.machine["name"]},
             "status": "active" if self.active else "ended",
-            "started_at": iso(self.started),
-            "last_activity": iso(self.last_activity(now)),
+            "started_at": iso_of(self, self.started),
+            "last_activity": iso_of(self, self.last_activity(now)),
             "ip_address": self.ip_address,
         }
         if self.ended is not None:

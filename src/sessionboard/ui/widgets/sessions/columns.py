@@ -15,7 +15,7 @@ from sessionboard.model import Session, parse_instant
 _LAST = float("inf")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # small: cells are cached per session by the table; this is for the moment
 def short_time(value: str | None) -> str:
     """`MM-DD HH:MM` in local time: enough to tell sessions apart, short enough for 80 columns."""
     moment = parse_instant(value)
@@ -24,7 +24,7 @@ def short_time(value: str | None) -> str:
     return moment.astimezone().strftime("%m-%d %H:%M")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # small: new instants come all the time (heartbeats, activity)
 def instant(value: str | None) -> float | None:
     moment = parse_instant(value)
     return moment.timestamp() if moment else None
