@@ -166,3 +166,11 @@ def test_the_cli_says_one_line_and_exits_2(tmp_path: Path, text: str) -> None:
     assert done.returncode == 2, lines[-3:]
     assert len(lines) == 1 and lines[0].startswith(f"sessionboard: {path}: ")
     assert b"RecursionError" not in done.stderr and b"Traceback" not in done.stderr and done.stdout == b""
+
+
+def test_keep_ended_is_bounded_and_checked() -> None:
+    config = parse_config({"app": {"keep_ended": {"minutes": 15, "count": 50}}})
+    assert (config.app.keep_ended.minutes, config.app.keep_ended.count) == (15, 50)
+    assert (parse_config({}).app.keep_ended.minutes, parse_config({}).app.keep_ended.count) == (60, 200)
+    found = problems({"app": {"keep_ended": {"minutes": float("inf"), "count": 0, "hours": 1}}})
+    assert sorted(p.split(":")[0] for p in found) == ["app.keep_ended.count", "app.keep_ended.hours", "app.keep_ended.minutes"]

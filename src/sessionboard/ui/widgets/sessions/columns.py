@@ -15,7 +15,7 @@ from sessionboard.model import Session, parse_instant
 _LAST = float("inf")
 
 
-@lru_cache(maxsize=4096)  # small: cells are cached per session by the table; this is for the moment
+@lru_cache(maxsize=1024)  # small: the table caches cells per session; this only spares a re-format
 def short_time(value: str | None) -> str:
     """`MM-DD HH:MM` in local time: enough to tell sessions apart, short enough for 80 columns."""
     moment = parse_instant(value)
@@ -24,7 +24,7 @@ def short_time(value: str | None) -> str:
     return moment.astimezone().strftime("%m-%d %H:%M")
 
 
-@lru_cache(maxsize=4096)  # small: new instants come all the time (heartbeats, activity)
+@lru_cache(maxsize=1024)  # small: sort keys are cached per row; countdowns need the visible rows only
 def instant(value: str | None) -> float | None:
     moment = parse_instant(value)
     return moment.timestamp() if moment else None
