@@ -13,6 +13,7 @@ from typing import Any
 from sessionboard.config import Config
 from sessionboard.model import Capability, FieldError, Session, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
+from sessionboard.providers.lease import LeaseWouldShorten
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.cli.output import session_table
 from sessionboard.errors import UsageError
@@ -151,11 +152,26 @@ async def close_command(config: Config, name: str, session_id: str) -> int:
     return await _with_provider(config, name, work)
 
 
-async def extend_command(config: Config, name: str, session_id: str, minutes: int | None) -> int:
+async def extend_command(
+    config: Config, name: str, session_id: str, minutes: int | None, allow_shorten: bool = False
+) -> int:
+    """A lease is read first and never ended sooner than it ends now without `--allow-shorten`
+    (exit 1, one line, nothing sent); a heartbeat has no length to give."""
+
     async def work(provider: Provider) -> int:
         if not can_extend(provider):
             raise provider.unsupported(Capability.EXTEND)
-        print(await provider.extend_session(session_id, minutes))
+        if not provider.can(Capability.EXTEND):  # a heartbeat
+            for flag, given in (("--minutes", minutes is not None), ("--allow-shorten", allow_shorten)):
+                if given:
+                    raise UsageError(f"{provider.kind} heartbeats take no {flag}")
+            print(await provider.extend_session(session_id))
+            return EXIT_OK
+        try:
+            print(await provider.extend_session(session_id, minutes, allow_shorten=allow_shorten))
+        except LeaseWouldShorten as exc:
+            _err(f"{provider.name}: {exc.message}; --allow-shorten sets it anyway")
+            return EXIT_FAIL
         return EXIT_OK
 
     return await _with_provider(config, name, work)

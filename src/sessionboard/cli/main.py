@@ -56,7 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = verb("extend", "extend a lease (tasknet) or send a heartbeat (agents)")
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("--minutes", type=int, default=None, help="tasknet: the new lease, 1-60 minutes")
+    sub.add_argument(
+        "--minutes", type=int, default=None,
+        help="tasknet: the lease, 1-60 minutes from now (default: 60, the longest; agents take none)",
+    )
+    sub.add_argument(
+        "--allow-shorten", action="store_true",
+        help="tasknet: set the lease even when it would end sooner than it ends now (else refused, exit 1)",
+    )
     sub = verb("logs", "print a vsay session's command and output log")
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("id", metavar="ID")
@@ -139,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
     if command == "close":
         return asyncio.run(close_command(config, args.name, args.id))
     if command == "extend":
-        return asyncio.run(extend_command(config, args.name, args.id, args.minutes))
+        return asyncio.run(extend_command(config, args.name, args.id, args.minutes, args.allow_shorten))
     if command == "logs":
         return asyncio.run(logs_command(config, args.name, args.id, args.format))
     if command == "stats":

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.models import ProviderBase
 from sessionboard.model import Capability, CreateField, Session, parse_values
+from sessionboard.providers.lease import LeaseChange
 from sessionboard.providers._httpx import httpx
 from sessionboard.providers.errors import ProviderError, Unsupported
 
@@ -135,7 +136,16 @@ class Provider:
     async def close_session(self, session_id: str) -> str:
         raise self.unsupported(Capability.CLOSE)
 
-    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
+    async def extend_session(
+        self, session_id: str, minutes: int | None = None, *, allow_shorten: bool = False, now: float | None = None
+    ) -> str:
+        """Extend a lease (`minutes` from `now`, never ending it sooner unless `allow_shorten`:
+        `lease.LeaseWouldShorten`) or keep a session alive (a heartbeat takes neither)."""
+        raise self.unsupported(Capability.EXTEND)
+
+    def lease_change(self, session: Session, minutes: int | None, now: float) -> LeaseChange:
+        """What `extend_session(minutes)` would do to `session`'s lease, as this API sets one:
+        the console's dialog shows it as the operator types; `minutes=None` is the default."""
         raise self.unsupported(Capability.EXTEND)
 
     def typed_create_values(self, raw: dict[str, Any]) -> dict[str, Any]:
