@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
-from sessionboard.model import Capability, Session, SessionKey
+from sessionboard.model import Capability, Session, SessionKey, safe_text
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
@@ -36,6 +36,7 @@ from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
+    from sessionboard.providers.lease import LeaseChange
     from sessionboard.providers import Provider
     from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
@@ -45,6 +46,12 @@ NARROW_WIDTH = 120
 """Below this many columns the providers go above the table, one line each."""
 SIDE_DETAIL_WIDTH = 180
 """Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
+
+
+def _label(session: Session) -> str:
+    """A session as the notices and dialogs name it: its name and id, made safe to show."""
+    ident = safe_text(session.id)
+    return f"{safe_text(session.name)} ({ident})" if session.name else ident
 
 
 class DetailFetched(Message):
@@ -584,30 +591,43 @@ class MainScreen(EndpointActions, Screen[None]):
             )
             return
         if not session.active:
-            self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
+            self.notify(
+                f"{session.provider}: session {safe_text(session.id)} has already ended", severity="warning", markup=False
+            )
             return
+        label = _label(session)
         if provider.can(Capability.EXTEND):
 
-            def chosen(minutes: int | None) -> None:
-                if minutes is not None:
+            def plan(minutes: int | None) -> LeaseChange:
+                # The session as the latest poll has it: the dialog follows an extension made elsewhere.
+                return provider.lease_change(self.table.session(session.key) or session, minutes, self.now())
+
+            def chosen(answer: tuple[int, bool] | None) -> None:
+                if answer is not None:
+                    minutes, allow_shorten = answer
                     self.run_action_worker(
-                        "extend", provider, f"extending {session.id}",
-                        lambda: self._extend(provider, session.id, minutes), session=session.key,
+                        "extend", provider, f"setting the lease of {label}",
+                        lambda: self._extend(provider, session.id, minutes, allow_shorten), session=session.key,
                     )
 
             self.app.push_screen(
-                MinutesScreen(f"Set the lease of {session.id} ({session.provider}) to how many minutes? (1-60)"),
-                chosen,
+                MinutesScreen(f"Lease of {label} on {session.provider} ({session.kind})", plan, self.now), chosen
             )
             return
+        # No dialog (a heartbeat): the notices name the session it is for.
         self.run_action_worker(
-            "extend", provider, f"{provider.extend_label} for {session.id}",
+            "extend", provider, f"{provider.extend_label} for {label}",
             lambda: self._extend(provider, session.id, None), session=session.key,
         )
 
-    @staticmethod
-    async def _extend(provider: Provider, session_id: str, minutes: int | None) -> str:
-        return f"{provider.name}: " + await provider.extend_session(session_id, minutes)
+    async def _extend(
+        self, provider: Provider, session_id: str, minutes: int | None, allow_shorten: bool = False
+    ) -> str:
+        if minutes is None:
+            return f"{provider.name}: " + await provider.extend_session(session_id)
+        return f"{provider.name}: " + await provider.extend_session(
+            session_id, minutes, allow_shorten=allow_shorten, now=self.now()
+        )
 
     # ---- the action workers ---------------------------------------------------------------------------------
     def run_action_worker(
