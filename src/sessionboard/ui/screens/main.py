@@ -104,6 +104,8 @@ class MainScreen(EndpointActions, Screen[None]):
         self.last_result: ActionResult | None = None
         self._title_scheduled = False
         self._title_text = ""
+        self._gone: tuple[SessionKey | None, str] | None = None
+        """The cursor's session left the view: where the cursor went, and the line saying so."""
         if providers is not None:
             self._use_providers(providers)
 
@@ -136,7 +138,9 @@ class MainScreen(EndpointActions, Screen[None]):
                 list(self.statuses.values()), now=self.now, one_line=width < NARROW_WIDTH, id="providers"
             )
             with Vertical(id="center"):
-                yield SessionTable(now=self.now, id="sessions")
+                table = SessionTable(now=self.now, id="sessions")
+                table.settling = True  # until every provider is listed once (`apply_snapshot`)
+                yield table
                 yield DetailPane(id="detail")
         yield KeyBar(self.outline.keys, id="keys")
 
@@ -234,6 +238,8 @@ class MainScreen(EndpointActions, Screen[None]):
         status.latency = snapshot.latency
         status.error = snapshot.error
         status.stale = snapshot.stale
+        if self.table.settling and all(s.received_at is not None for s in self.statuses.values()):
+            self.table.settle()  # the first view is complete: from now on the cursor keeps its session
         self.panel.update_status(status)
         self._schedule_title()
         if snapshot.error is None and snapshot.changed:
@@ -273,12 +279,35 @@ class MainScreen(EndpointActions, Screen[None]):
     def _highlighted(self, event: SessionTable.Highlighted) -> None:
         session = self.table.session(event.key) if event.key else None
         self.endpoint_highlighted(event.key)
+        if event.gone is not None:
+            # A poll took the selected session away: say so where it was shown, and in a notice,
+            # since the next key now acts on another session.
+            text = self._gone_text(*event.gone, event.key)
+            self._gone = (event.key, text)
+            self.notify(text, severity="warning", timeout=8, markup=False)
+        elif not event.updated:
+            self._gone = None
+        banner = self._banner(event.key)
         if event.updated and self.detail.session is not None and session is not None:
-            self.detail.show(session, rich=self.detail.rich)
+            self.detail.show(session, rich=self.detail.rich, banner=banner)
             return
-        self.detail.show(session)
+        self.detail.show(session, banner=banner)
         if session is not None and self._detail_visible():
             self._fetch_detail(session)
+
+    def _gone_text(self, key: SessionKey, why: str, now_on: SessionKey | None) -> str:
+        shown = self.detail.session  # what the pane showed of it, if the table has let it go
+        old = self.table.session(key) or (shown if shown is not None and shown.key == key else None)
+        label = _label(old) if old is not None else safe_text(key[1])
+        what = {"ended": "has ended", "unlisted": "is no longer listed"}.get(why, "no longer matches the filter")
+        where = "the cursor is on the next one" if now_on is not None else "no session is left in view"
+        return f"{safe_text(key[0])}: session {label} {what}; {where}"
+
+    def _banner(self, key: SessionKey | None) -> str | None:
+        """The note that the cursor's previous session has gone, while the cursor stays where it
+        was moved to."""
+        gone = self._gone
+        return gone[1] if gone is not None and gone[0] == key else None
 
     def _detail_visible(self) -> bool:
         return not self.narrow or self.has_class("-detail-open")
@@ -304,7 +333,7 @@ class MainScreen(EndpointActions, Screen[None]):
     def on_detail_fetched(self, message: DetailFetched) -> None:
         if message.key == self.table.cursor_key:
             session = self.table.session(message.key)
-            self.detail.show(session, rich=message.session, note=message.note)
+            self.detail.show(session, rich=message.session, note=message.note, banner=self._banner(message.key))
 
     @on(ProviderPanel.Chosen)
     def _provider_chosen(self, event: ProviderPanel.Chosen) -> None:
@@ -372,7 +401,7 @@ class MainScreen(EndpointActions, Screen[None]):
             self.toggle_class("-detail-open")
             if self.has_class("-detail-open"):
                 session = self.table.selected
-                self.detail.show(session)
+                self.detail.show(session, banner=self._banner(session.key if session else None))
                 if session is not None:
                     self._fetch_detail(session)
             else:
