@@ -286,7 +286,9 @@ async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_c
         assert again is not view and again.ended is None
         assert screen.terminals is not None and len(screen.terminals.panes) == 1
         await pilot.press("ctrl+right_square_bracket")
-        await pilot.press("ctrl+w")
+        await pilot.press("ctrl+w")  # the new shell is live: closing it is asked first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the close-tab question")
+        await pilot.press("y")
         await wait_for(pilot, lambda: screen.terminals is None, "the terminal area gone with its last tab")
         assert isinstance(app.focused, SessionTable)
 

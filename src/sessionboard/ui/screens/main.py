@@ -469,12 +469,30 @@ class MainScreen(EndpointActions, Screen[None]):
         event.stop()  # shown in its tab; nothing else on the board changes
 
     async def action_close_terminal(self) -> None:
+        """Close the tab shown: at once when its session has ended, after a question when its
+        shell is live (closing it ends a shell someone may be working in)."""
         tabs = self.terminals
-        pane = await tabs.close_current() if tabs is not None else None
+        pane = tabs.current if tabs is not None else None
         if pane is None:
             self.notify("no terminal tab to close", timeout=3)
             return
-        if tabs is not None and not tabs.panes:
+        if pane.ended is not None:
+            await self._close_tab(pane.key)
+            return
+        key = pane.key
+        question = f"Close the terminal of {safe_text(pane.label)}? Its shell ends; the session itself stays open."
+
+        def go() -> None:
+            self.run_worker(self._close_tab(key), group="terminals", exit_on_error=False)
+
+        self._confirm("close terminal", question, "Close", go)
+
+    async def _close_tab(self, key: SessionKey) -> None:
+        tabs = self.terminals
+        if tabs is None:
+            return
+        await tabs.close(key)
+        if not tabs.panes:
             await tabs.remove()
             self.remove_class("-terminal")
             self.table.focus()
