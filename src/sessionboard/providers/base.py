@@ -11,7 +11,7 @@ import asyncio
 import json
 import ssl
 from functools import lru_cache
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -107,6 +107,11 @@ class Provider:
 
     def create_fields(self) -> tuple[CreateField, ...]:
         return ()
+
+    def taken_values(self, sessions: Iterable[Session]) -> dict[str, dict[str, str]]:
+        """Create-field values already in use by one of `sessions` (field -> value -> by what),
+        where the API takes one session per value: the create form marks them. None by default."""
+        return {}
 
     def unsupported(self, capability: Capability) -> Unsupported:
         return Unsupported(self.name, f"a {self.kind} provider cannot {capability.label}")

@@ -4,6 +4,7 @@ the adapter remembers which device it asked for each token (the session's `targe
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -123,3 +124,12 @@ class RufusProvider(Provider):
     async def close_session(self, session_id: str) -> str:
         body = await self._result("PATCH", f"sessions/close/{session_id}")
         return body.description or f"session {session_id} closed"
+
+    def taken_values(self, sessions: Iterable[Session]) -> dict[str, dict[str, str]]:
+        """A device holds one active session at a time (a second create is a 409)."""
+        busy: dict[str, str] = {}
+        for session in sessions:
+            if session.active and session.target:
+                label = f"{session.name} ({session.id})" if session.name else session.id
+                busy[session.target] = f"active session {label}"
+        return {"deviceid": busy} if busy else {}

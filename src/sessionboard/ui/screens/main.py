@@ -37,6 +37,7 @@ from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 if TYPE_CHECKING:
     from sessionboard.config import Config
     from sessionboard.providers.lease import LeaseChange
+    from sessionboard.ui.screens.create import CreateScreen
     from sessionboard.providers import Provider
     from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
@@ -106,6 +107,8 @@ class MainScreen(EndpointActions, Screen[None]):
         self._title_text = ""
         self._gone: tuple[SessionKey | None, str] | None = None
         """The cursor's session left the view: where the cursor went, and the line saying so."""
+        self._select_when_listed: SessionKey | None = None
+        """A session just created here: the cursor goes to it when its provider's poll lists it."""
         if providers is not None:
             self._use_providers(providers)
 
@@ -232,6 +235,10 @@ class MainScreen(EndpointActions, Screen[None]):
         self.table.apply_sessions(
             snapshot.provider, snapshot.sessions, changed_ids=snapshot.changed, stale=snapshot.stale
         )
+        created = self._select_when_listed
+        if created is not None and created[0] == snapshot.provider and self.table.session(created) is not None:
+            self._select_when_listed = None
+            self.table.select_key(created)  # the session created here, as soon as it is listed
         status = self.statuses[snapshot.provider]
         status.count = self.table.count(snapshot.provider)
         status.received_at = self.now()
@@ -583,19 +590,58 @@ class MainScreen(EndpointActions, Screen[None]):
     def _open_create(self, provider: Provider) -> None:
         from sessionboard.ui.screens.create import CreateScreen
 
-        def submitted(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            self.run_action_worker(
-                "create", provider, f"creating on {provider.name}", lambda: self._create(provider, values)
+        def send(values: dict[str, Any]) -> None:
+            self._busy_seq += 1
+            ticket = self._busy_seq
+            self.busy[ticket] = f"creating on {provider.name}"
+            self._update_title()
+            self.run_worker(
+                self._create(ticket, provider, values, form), group="actions", exit_on_error=False
             )
 
-        self.app.push_screen(CreateScreen(provider.name, provider.kind, provider.create_fields()), submitted)
+        form = CreateScreen(
+            provider.name, provider.kind, provider.create_fields(),
+            send=send, taken=provider.taken_values(self._listed(provider)),
+        )
+        self.app.push_screen(form)
 
-    async def _create(self, provider: Provider, values: dict[str, Any]) -> str:
-        session = await provider.create_session(values)
+    async def _create(self, ticket: int, provider: Provider, values: dict[str, Any], form: CreateScreen) -> None:
+        """Create in a worker; a refusal goes back to the form (still open, values and all), a
+        success closes it and selects the new session once a poll lists it."""
+        from sessionboard.model import FieldError
+
+        session: Session | None = None
+        try:
+            session = await provider.create_session(values)
+            error = ""
+        except ProviderError as exc:
+            error = exc.message
+        except FieldError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - the worker boundary: one line, never a traceback
+            error = provider.redact(f"internal error ({type(exc).__name__})")
+        self.busy.pop(ticket, None)
+        self._update_title()
+        open_form = form if form in self.app.screen_stack else None
+        if session is None:
+            message = f"{provider.name}: {error}"
+            self.last_result = ActionResult("create", provider.name, False, message)
+            if open_form is not None:
+                open_form.failed(error)
+            else:  # the form was cancelled meanwhile: say it where it can be seen
+                self.notify(safe_text(message), severity="error", timeout=10, markup=False)
+            return
         self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
-        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
+        message = f"{provider.name}: created {_label(session)}"
+        self.last_result = ActionResult("create", provider.name, True, message, session.key)
+        if open_form is not None:
+            open_form.dismiss(None)
+        self.notify(message, timeout=6, markup=False)
+        self._select_when_listed = session.key
+        if not self.table.select_key(session.key):
+            self.poll_now(provider.name)  # it is selected when this poll lists it (`apply_snapshot`)
+        else:
+            self._select_when_listed = None
 
     def action_close_session(self) -> None:
         picked = self._selected_for(Capability.CLOSE, "close")
