@@ -34,11 +34,10 @@ Taken = Mapping[str, Mapping[str, str]]
 
 
 def option(value: str, taken: Mapping[str, str]) -> tuple[Text, str]:
-    """A value offered in a list, marked when it is in use."""
+    """A value offered in a list, marked when it is in use (by what: under the field, once chosen)."""
     label = Text(safe_text(value))
-    note = taken.get(value)
-    if note:
-        label.append(f"  · {safe_text(note)}", style="yellow")
+    if value in taken:
+        label.append("  · in use", style="yellow")
     return label, value
 
 
@@ -128,6 +127,7 @@ class CreateScreen(ModalScreen[None]):
     }
     CreateScreen .note {
         display: none;
+        width: 1fr;
         height: auto;
         padding: 0 0 0 26;
         color: $text-warning;

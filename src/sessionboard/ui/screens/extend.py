@@ -188,7 +188,7 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
             return
         confirmed = self.query_one("#shorten", Checkbox).value
         if change.shortens and not confirmed:
-            error.update("this ends the lease sooner than it ends now: tick 'yes, end it sooner' to do that")
+            error.update("it would end sooner than now: tick 'yes, end it sooner' to set it")
             return
         self.dismiss((change.minutes, change.shortens and confirmed))
 
