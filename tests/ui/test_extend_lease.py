@@ -146,3 +146,16 @@ async def test_a_heartbeat_names_the_session_it_kept_alive(size: tuple[int, int]
         assert session.id in screen.last_result.message and str(session.target) in screen.last_result.message
         assert ("PUT", f"/api/active-sessions/heartbeat/{session.target}") in cluster.sims["agents"].requests
         assert any(session.id in m for m in messages(app))  # the notice names it
+
+
+async def test_a_session_that_ends_while_the_dialog_is_open_is_not_extended() -> None:
+    async with console(poll_interval=600) as (cluster, app, pilot, screen):
+        session = await a_lease_of(pilot, cluster, screen, 30)
+        dialog = await open_dialog(pilot)
+        cluster.sims["tasknet"].modes["live"][session.id].status = "terminated"
+        screen.poll_now("browsers")
+        await wait_for(pilot, lambda: "has ended" in text(dialog, "#current"), "the dialog saying it ended")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "has ended" in text(dialog, "#error")
+        assert patches(cluster, session) == []

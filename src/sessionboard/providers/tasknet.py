@@ -135,7 +135,9 @@ class TasknetProvider(Provider):
         lease sooner. The longest lease cannot: a lease is set for at most that long, so an
         apparent shortening is only this clock running behind the server's."""
         minutes = self._lease_minutes(minutes)
-        end = parse_instant(session.expires_at) if session.active else None
+        if not session.active:
+            raise self.fail(f"session {session.id} has ended; its lease cannot change")
+        end = parse_instant(session.expires_at)
         current = end.timestamp() if end is not None else None
         new_end = now + minutes * 60
         shortens = current is not None and new_end < current and minutes < MAX_LEASE_MINUTES
@@ -147,8 +149,6 @@ class TasknetProvider(Provider):
         """The change as the provider has the lease now (one GET); a bad length fails before it."""
         minutes = self._lease_minutes(minutes)
         session = await self.get_session(session_id)
-        if not session.active:
-            raise self.fail(f"session {session_id} has ended; its lease cannot change")
         return self.lease_change(session, minutes, time.time() if now is None else now)
 
     async def extend_session(

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from sessionboard.errors import ProviderError
+from sessionboard.model import safe_text
 from sessionboard.providers.lease import LeaseChange, clock_time
 from sessionboard.ui.clock import Now
 
@@ -97,13 +98,15 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
 
     def __init__(self, question: str, plan: Plan, now: Now) -> None:
         super().__init__()
-        self.question = question
+        self.question = safe_text(question)  # it names the session: provider text
         self.plan = plan
         self.now = now
         self.first = plan(None)
         """The default: the longest lease the API allows, and the bounds."""
         self.change: LeaseChange | None = self.first
         """What the minutes typed would do; None while they are not a length the API takes."""
+        self.problem = ""
+        """Why `change` is None: what a submit says."""
 
     def compose(self) -> ComposeResult:
         first = self.first
@@ -143,16 +146,21 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
             try:
                 change = self.plan(minutes)
             except ProviderError as exc:
-                problem = exc.message
-        # The lease as the table has it now: a poll may show it extended elsewhere meanwhile.
-        current_end = (change or self.plan(None)).current_end
+                problem = safe_text(exc.message)
+        # The lease as the table has it now: a poll may show it extended, or ended, meanwhile.
         current = self.query_one("#current", Label)
-        if current_end is None:
-            current.update("ends now   not known")
+        try:
+            current_end = (change or self.plan(None)).current_end
+        except ProviderError as exc:  # the session has ended: nothing left to extend
+            change, problem = None, safe_text(exc.message)
+            current.update(f"ends now   {problem}")
         else:
-            current.update(f"ends now   {clock_time(current_end)}  (in {_left(current_end, now)})")
+            if current_end is None:
+                current.update("ends now   not known")
+            else:
+                current.update(f"ends now   {clock_time(current_end)}  (in {_left(current_end, now)})")
         new = self.query_one("#new", Label)
-        self.change = change
+        self.change, self.problem = change, problem
         shortens = change is not None and change.shortens
         self.set_class(shortens, "-shortens")
         if change is None:
@@ -184,7 +192,7 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
         change = self.change
         error = self.query_one("#error", Label)
         if change is None:
-            error.update(f"a whole number of minutes, {self.first.minimum} to {self.first.maximum}")
+            error.update(self.problem)
             return
         confirmed = self.query_one("#shorten", Checkbox).value
         if change.shortens and not confirmed:
