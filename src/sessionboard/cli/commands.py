@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sessionboard.config import Config
-from sessionboard.model import Capability, FieldError, Session, sort_sessions
+from sessionboard.model import Capability, FieldError, Listing, Session, safe_text, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.cli.output import session_table
@@ -47,8 +47,8 @@ async def _with_provider(config: Config, name: str, work: Any) -> int:
         await provider.aclose()
 
 
-async def _poll_all(providers: list[Provider]) -> list[list[Session] | ProviderError]:
-    async def one(provider: Provider) -> list[Session] | ProviderError:
+async def _poll_all(providers: list[Provider]) -> list[Listing | ProviderError]:
+    async def one(provider: Provider) -> Listing | ProviderError:
         try:
             return await provider.poll()
         except ProviderError as exc:
@@ -67,11 +67,13 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
     results = await _poll_all(providers)
     sessions: list[Session] = []
     status = EXIT_OK
-    for result in results:
+    for provider, result in zip(providers, results):
         if isinstance(result, ProviderError):
             _err(result.line())
             status = EXIT_FAIL
         else:
+            for warning in result.warnings:  # a session skipped, ids twice: said, and the rest listed
+                _err(safe_text(f"{provider.name}: {warning}"))
             sessions.extend(s for s in result if show_all or s.active)
     ordered = sort_sessions(sessions)
     if as_json:
@@ -87,10 +89,10 @@ async def check_command(config: Config) -> int:
         _err("no providers configured; add a [[providers]] table (see config.example.toml)")
         return EXIT_FAIL
 
-    async def one(provider: Provider) -> tuple[Provider, float, list[Session] | ProviderError]:
+    async def one(provider: Provider) -> tuple[Provider, float, Listing | ProviderError]:
         started = time.perf_counter()
         try:
-            result: list[Session] | ProviderError = await provider.poll()
+            result: Listing | ProviderError = await provider.poll()
         except ProviderError as exc:
             result = exc
         return provider, time.perf_counter() - started, result
@@ -106,6 +108,8 @@ async def check_command(config: Config) -> int:
             status = EXIT_FAIL
         else:
             print(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {len(result)} sessions")
+            for warning in result.warnings:
+                print(safe_text(f"warn {provider.name} ({provider.kind}): {warning}"))
     return status
 
 
@@ -136,6 +140,9 @@ async def create_command(config: Config, name: str, pairs: list[str]) -> int:
             raise UsageError(f"{name}: {exc}") from None
         session = await provider.create_session(raw)
         print(json.dumps(session.to_json(), indent=2, ensure_ascii=False))
+        note = provider.created_note(session)
+        if note:
+            _err(safe_text(f"{name}: {note}"))
         return EXIT_OK
 
     return await _with_provider(config, name, work)

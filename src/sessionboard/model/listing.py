@@ -35,8 +35,10 @@ class Listing(Sequence[Session]):
         named = ", ".join(self.duplicates[:NAMED_DUPLICATES])
         more = len(self.duplicates) - NAMED_DUPLICATES
         tail = f" and {more} more" if more > 0 else ""
-        count = len(self.duplicates)
-        line = f"{count} duplicate id{'s' if count != 1 else ''} listed more than once, kept once (the first): {named}{tail}"
+        if len(self.duplicates) == 1:
+            line = f"1 id listed more than once, kept once (the first): {named}"
+        else:
+            line = f"{len(self.duplicates)} ids listed more than once, each kept once (the first): {named}{tail}"
         return (*self.skipped, line)
 
     @property
