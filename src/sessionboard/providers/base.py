@@ -29,7 +29,7 @@ from sessionboard.providers._httpx import httpx
 from sessionboard.providers.bodies import ACCEPT_ENCODING, BodyTooLarge, CorruptBody, UnsupportedEncoding, read_bounded
 from sessionboard.providers.errors import ProviderError, Unsupported
 from sessionboard.providers.listing import Collector
-from sessionboard.providers.network import proxy_for, tls_context, tls_problem
+from sessionboard.providers.network import proxy_for, proxy_passwords, tls_context, tls_problem
 from sessionboard.providers.retry import HOLD_STATUSES, retry_after_seconds
 
 M = TypeVar("M", bound=BaseModel)
@@ -145,7 +145,7 @@ class Provider:
         self.clock: Callable[[], float] = time.monotonic
         """The clock of the Retry-After hold (tests move it)."""
         self._hold_until = 0.0
-        self._secrets = [s for s in self._secret_values() if s]
+        self._secrets = [s for s in (*self._secret_values(), *proxy_passwords()) if s]
         self._secret_pattern = self._compile_secrets()
         self._client_problem: str | None = None
         self._client: httpx.AsyncClient | None = None
@@ -161,9 +161,12 @@ class Provider:
                 follow_redirects=False,
                 verify=verify,
             )
-        except (ImportError, ValueError) as exc:  # a proxy from the environment httpx cannot use
+        except ImportError:  # httpx without socksio, and a socks5:// proxy in the environment
             proxy = proxy_for(config.base_url) or "the proxy from the environment"
-            self._client_problem = f"cannot use {proxy}: {exc}"
+            self._client_problem = f"cannot use {proxy}: SOCKS support (socksio) is not installed"
+        except (ValueError, httpx.InvalidURL) as exc:  # a proxy URL httpx cannot use (socks4://, a bad port)
+            proxy = proxy_for(config.base_url) or "the proxy from the environment"
+            self._client_problem = self.redact(f"cannot use {proxy}: {exc}")
         except OSError as exc:  # ssl.SSLError is one: a ca_bundle holding no usable certificate
             self._client_problem = f"cannot use ca_bundle {ca_bundle}: {getattr(exc, 'reason', None) or exc}"
 

@@ -57,6 +57,20 @@ def proxy_for(base_url: str) -> str | None:
     return None
 
 
+def proxy_passwords() -> list[str]:
+    """The passwords in the environment's proxy URLs (`socks5://user:PASSWORD@host`): secrets too,
+    masked wherever an error line might repeat a URL."""
+    found = []
+    for url in urllib.request.getproxies_environment().values():
+        try:
+            password = urlsplit(url if "://" in url else f"http://{url}").password
+        except ValueError:
+            continue
+        if password:
+            found.append(password)
+    return found
+
+
 def tls_problem(exc: BaseException) -> str | None:
     """`TLS: certificate verify failed: self-signed certificate`, or None when `exc` (an httpx
     error, with the ssl error somewhere in its causes) is not about TLS."""
