@@ -222,3 +222,20 @@ async def test_a_configured_device_needs_no_note(make):
     session = await provider.create_session({"deviceid": "RUF-002", "alias": "y"})
     assert provider.created_note(session) is None
     assert provider.devices == ["RUF-001", "RUF-002"]
+
+
+async def test_cli_create_on_an_unlisted_device_says_so_on_stderr(capsys):
+    from sessionboard.cli.commands import create_command
+    from sessionboard.sim.cluster import SimCluster
+
+    async with SimCluster(seed=1, sessions_per_provider=12) as cluster:  # seeded: RUF-002 has no active session
+        rufus = cluster.sims["rufus"]
+        free = next(d for d in rufus.device_ids if rufus.active_session(d) is None)
+        other = next(d for d in rufus.device_ids if d != free)
+        entry = next(d for d in cluster.provider_dicts() if d["kind"] == "rufus")
+        config = parse_config({"providers": [{**entry, "devices": [other]}]})
+        status = await create_command(config, entry["name"], [f"deviceid={free}", "alias=heat 9"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert json.loads(out)["target"] == free
+    assert err == f"{entry['name']}: device {free} is not in this provider's devices; it is listed too for the rest of this run\n"
