@@ -220,3 +220,16 @@ async def test_a_ca_bundle_without_certificates_is_one_line(tmp_path: Path):
         await provider.poll()
     await provider.aclose()
     assert info.value.message.startswith(f"cannot use ca_bundle {junk}")
+
+
+def test_the_cli_with_all_proxy_socks_says_where_it_could_not_connect(no_proxies, tmp_path: Path):
+    """Row 11 end to end: before, `list` died with "internal error: ImportError"."""
+    from tests.cli.conftest import run_cli
+
+    dead = free_port()
+    config = tmp_path / "config.toml"
+    config.write_text('[[providers]]\nname = "ssh"\nkind = "vsay"\nbase_url = "http://sessions.example/v1"\n')
+    result = run_cli("list", "--config", str(config), env={"ALL_PROXY": f"socks5://127.0.0.1:{dead}"})
+    assert result.returncode == 1
+    assert "internal error" not in result.stderr and "ImportError" not in result.stderr
+    assert f"cannot connect to http://sessions.example/v1 through socks5://127.0.0.1:{dead} (ALL_PROXY)" in result.stderr
