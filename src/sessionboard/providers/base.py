@@ -69,7 +69,8 @@ _PROBLEMS = {
 
 
 def _media_type(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().lower()
 
 
 def _text(body: bytearray, response: httpx.Response) -> str:

@@ -40,6 +40,24 @@ def _without_credentials(url: str) -> str:
         return "(unreadable proxy URL)"
 
 
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """NO_PROXY as httpx reads it: `*` is every host, `.example.com` its subdomains, `example.com`
+    the domain and its subdomains, an address that address."""
+    host = host.lower()
+    for entry in no_proxy.split(","):
+        entry = entry.strip().lower()
+        if entry == "*":
+            return True
+        if not entry:
+            continue
+        if entry.startswith("."):
+            if host.endswith(entry):
+                return True
+        elif host == entry or host.endswith("." + entry):
+            return True
+    return False
+
+
 def proxy_for(base_url: str) -> str | None:
     """The proxy the environment names for `base_url`, as `socks5://host:port (ALL_PROXY)`, or None.
 
@@ -49,7 +67,7 @@ def proxy_for(base_url: str) -> str | None:
     proxies = urllib.request.getproxies_environment()
     parts = urlsplit(base_url)
     host = parts.hostname or ""
-    if proxies.get("no") and urllib.request.proxy_bypass_environment(host, proxies):
+    if _bypassed(host, proxies.get("no", "")):
         return None
     for key in (parts.scheme, "all"):
         if proxies.get(key):

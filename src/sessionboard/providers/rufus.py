@@ -101,8 +101,12 @@ class RufusProvider(Provider):
         answers = await asyncio.gather(*(self._device_items(d, active_only) for d in deviceids))
         collector = self.collector()
         for deviceid, (path, items) in zip(deviceids, answers):
+
+            def convert(item: Any, deviceid: str = deviceid, what: str = f"GET /{path}") -> Session:
+                return self._to_session(item, deviceid, what)
+
             for item in items:
-                collector.add(item, lambda one, d=deviceid, p=path: self._to_session(one, d, f"GET /{p}"))
+                collector.add(item, convert)
         return collector.listing()
 
     async def listing(self) -> Listing:
