@@ -370,7 +370,6 @@ class Provider:
     def _decode(self, response: httpx.Response, raw: bytearray, what: str, text_ok: bool = False) -> Any:
         status = response.status_code
         text = _text(raw, response)
-        del raw
         if text_ok and status < 400 and _media_type(response) == "text/plain":
             return text
         body: Any = None
