@@ -6,9 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sessionboard import __version__
 from sessionboard.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -37,6 +36,20 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _VersionAction(argparse.Action):
+    """argparse's `version` action wants the string when the parser is built; reading the installed
+    metadata costs ~25 ms, so it is read only when `--version` is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import sessionboard
+
+        sys.stdout.write(f"sessionboard {sessionboard.__version__}\n")  # stdout, as argparse's own does
+        parser.exit()
+
+
 def _config_option(parser: argparse.ArgumentParser, top: bool) -> None:
     parser.add_argument(
         "--config",
@@ -61,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sessionboard", description="One terminal console for sessions held in several services."
     )
-    parser.add_argument("--version", action="version", version=f"sessionboard {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     _config_option(parser, top=True)
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
