@@ -187,6 +187,12 @@ def test_usage_errors_are_one_sessionboard_line_and_exit_2(sim, args, expected):
     assert line == expected if not star else (line.startswith(head) and line.endswith(tail))
 
 
+def test_version_is_data_on_stdout():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("sessionboard ") and result.stdout.count("\n") == 1
+
+
 def test_a_missing_config_says_init(tmp_path):
     result = run_cli("list", env={"XDG_CONFIG_HOME": str(tmp_path), "SESSIONBOARD_CONFIG": ""})
     assert result.returncode == 2

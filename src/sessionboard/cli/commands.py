@@ -5,13 +5,12 @@ one line per failure on stderr, never a traceback, never a secret. Every write g
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from typing import Any
 
 from sessionboard.cli import output
 from sessionboard.cli.fields import field_json, field_table, must_give
-from sessionboard.cli.output import json_array, session_table
+from sessionboard.cli.output import session_table
 from sessionboard.config import Config
 from sessionboard.model import Capability, FieldError, Session, safe_text, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
@@ -86,7 +85,7 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
         return status
     ordered = sort_sessions(sessions)
     if as_json:
-        sys.stdout.write(json_array(s.to_json() for s in ordered) + "\n")
+        output.json_array_out(s.to_json() for s in ordered)
     elif ordered:
         output.block(session_table(ordered))
     elif not failed:

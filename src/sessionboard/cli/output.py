@@ -54,6 +54,11 @@ def json_array(objects: Iterable[dict[str, Any]]) -> str:
     return f"[\n{body}\n]" if body else "[]"
 
 
+def json_array_out(objects: Iterable[dict[str, Any]]) -> None:
+    """`json_array` on stdout: `list --json`, one object per line."""
+    sys.stdout.write(json_array(objects) + "\n")
+
+
 def error(text: object) -> None:
     """One error line on stderr, `sessionboard: ` first. A closed stderr is not an error worth
     dying for: there is nowhere left to say it."""
