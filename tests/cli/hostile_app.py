@@ -179,9 +179,13 @@ def tasknet_app() -> Starlette:
     )
 
 
-def broken_app() -> Starlette:
+HUGE = 1_000_000
+"""Characters of the error message `/huge` answers with."""
+
+
+def broken_app(size: int = 0) -> Starlette:
     async def fail(request: Request) -> Response:
-        return JSONResponse({"error": evil("error body")}, status_code=500)
+        return JSONResponse({"error": evil("error body") + "x" * size}, status_code=500)
 
     return Starlette(routes=[Route("/{rest:path}", fail, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
 
@@ -193,6 +197,7 @@ def hostile_app() -> Starlette:
             Mount("/agents", app=agents_app()),
             Mount("/tasknet", app=tasknet_app()),
             Mount("/broken", app=broken_app()),
+            Mount("/huge", app=broken_app(HUGE)),
         ]
     )
 
@@ -261,5 +266,11 @@ mode = "live"
 name = "broken"
 kind = "devices"
 base_url = "{base}/broken"
+api_key = "k-devices"
+
+[[providers]]
+name = "huge"
+kind = "devices"
+base_url = "{base}/huge"
 api_key = "k-devices"
 """

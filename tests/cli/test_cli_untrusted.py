@@ -6,13 +6,14 @@ content kept; every error line starts with `sessionboard:`."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import run_cli_bytes
-from tests.cli.hostile_app import EVIL, FORBIDDEN, URL_SAFE_EVIL, UUID_ID, config_text, evil, serving
+from tests.cli.hostile_app import EVIL, FORBIDDEN, HUGE, URL_SAFE_EVIL, UUID_ID, config_text, evil, serving
 
 SHOWN = "\\x1b]0;PWNED\\x07"
 """The OSC 0 title sequence as a person must see it: readable, inert."""
@@ -47,9 +48,22 @@ def test_the_table_shows_controls_as_escapes_and_the_failure_on_stderr(hostile: 
     assert code == 1
     assert SHOWN in out  # cells are cut at 40 characters: the rest of EVIL is checked in --json
     assert len(out.splitlines()) == 1 + 6  # the header, two sessions each from ssh, agents, browsers
+    broken, huge = err.splitlines()
+    assert broken.startswith("sessionboard: broken: GET /api/v1/sessions: server error (HTTP 500): error body:")
+    assert SHOWN in broken
+    assert huge.startswith("sessionboard: huge: ") and huge.endswith(" more characters)")
+
+
+def test_a_megabyte_error_message_is_one_bounded_line(hostile: str) -> None:
+    code, out, err = run_clean(hostile, "list", "--provider", "huge")
+    assert code == 1 and out == ""
     [line] = err.splitlines()
-    assert line.startswith("sessionboard: broken: GET /api/v1/sessions: server error (HTTP 500): error body:")
-    assert SHOWN in line
+    assert len(line) < 2100 and SHOWN in line
+    cut = re.search(r"… \(([\d,]+) more characters\)$", line)
+    assert cut is not None and HUGE - 2000 < int(cut.group(1).replace(",", "")) < HUGE
+    code, out, _ = run_clean(hostile, "check")
+    fail = next(line for line in out.splitlines() if line.startswith("FAIL huge"))
+    assert len(fail) < 2100 and fail.endswith(" more characters)")
 
 
 def test_list_json_escapes_c1_and_del_and_keeps_every_string(hostile: str) -> None:

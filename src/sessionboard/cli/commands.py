@@ -130,7 +130,7 @@ async def check_command(config: Config, as_json: bool = False) -> int:
                 }
             )
         elif failure is not None:
-            output.line(f"FAIL {provider.name} ({provider.kind}): {failure.message}")
+            output.line(f"FAIL {provider.name} ({provider.kind}): {safe_text(failure.message, limit=output.ERROR_LIMIT)}")
         else:
             output.line(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {count} sessions")
     if as_json:

@@ -28,6 +28,8 @@ COLUMNS = (
     ("EXPIRES", lambda s: s.expires_at),
 )
 MAX_WIDTH = 40
+ERROR_LIMIT = 2000
+"""Characters of one error line: a provider's megabyte error body is cut (and says how much)."""
 
 
 def line(text: object = "") -> None:
@@ -63,7 +65,7 @@ def error(text: object) -> None:
     """One error line on stderr, `sessionboard: ` first. A closed stderr is not an error worth
     dying for: there is nowhere left to say it."""
     try:
-        print(PREFIX + safe_text(text), file=sys.stderr, flush=True)
+        print(PREFIX + safe_text(text, limit=ERROR_LIMIT), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
