@@ -183,8 +183,8 @@ async def test_list_prints_the_good_sessions_names_the_bad_on_stderr_and_exits_0
     assert status == 0
     assert [s["id"] for s in json.loads(out)] == ["g1", "g2", "g3", "g4"]  # one of each id, in --json too
     assert err.splitlines() == [
-        *(f"myvsay: {line}" for line in expected_skips("vsay")),
-        "myvsay: 1 id listed more than once, kept once (the first): g1",
+        *(f"sessionboard: myvsay: {line}" for line in expected_skips("vsay")),
+        "sessionboard: myvsay: 1 id listed more than once, kept once (the first): g1",
     ]
 
 

@@ -44,14 +44,14 @@ CREATED = {"sessionUUID": "s-new", "fingerprintUUID": UUID, "driver": "api", "st
 async def test_fingerprint_uuid_must_be_a_uuid_before_anything_is_sent(make, bad):
     provider, rec = make("tasknet", lambda r: json_response(200, CREATED))
     with pytest.raises(FieldError) as info:
-        await provider.create_session({"leaseTime": "30", "fingerprintUUID": bad})
+        await provider.create_session({"leaseTime": "30", "driver": "api", "fingerprintUUID": bad})
     assert str(info.value).startswith("fingerprintUUID: ") and "UUID" in str(info.value)
     assert rec.requests == []
 
 
 async def test_a_uuid_is_sent_as_given(make):
     provider, rec = make("tasknet", lambda r: json_response(200, CREATED))
-    session = await provider.create_session({"leaseTime": "30", "fingerprintUUID": UUID})
+    session = await provider.create_session({"leaseTime": "30", "driver": "api", "fingerprintUUID": UUID})
     assert session.target == UUID
     assert json.loads(rec.requests[0].content)["fingerprintUUID"] == UUID
 
@@ -101,7 +101,7 @@ async def test_the_cli_prints_text_logs(capsys):
         status = await logs_command(vsay_config(port), "myvsay", "s1", "text")
     out, err = capsys.readouterr()
     assert status == 0 and err == ""
-    assert out == LOG_TEXT + "\n"
+    assert out == LOG_TEXT
 
 
 async def test_text_plain_is_not_taken_where_json_is_expected(make):
@@ -125,7 +125,7 @@ async def test_environment_id_is_an_identifier_sent_and_never_masked(make):
         return json_response(404, {"message": "environment live has no such session", "code": "NOT_FOUND"})
 
     provider, rec = tasknet(make, handler, mode="live", environment_id="live")
-    await provider.create_session({"leaseTime": "30"})
+    await provider.create_session({"leaseTime": "30", "driver": "api"})
     assert rec.requests[0].headers["x-environment-id"] == "live"
     with pytest.raises(ProviderError) as info:
         await provider.get_session("nope")
@@ -168,7 +168,7 @@ async def test_an_api_key_echoed_in_an_error_body_is_still_masked(make, echo):
 async def test_a_fingerprint_secret_sent_on_create_is_masked_from_then_on(make):
     answers = [json_response(200, CREATED), json_response(400, {"message": "fp-SECRET-9 is revoked", "code": "X"})]
     provider, _ = make("tasknet", lambda r: answers.pop(0))
-    await provider.create_session({"leaseTime": "30", "fingerprintSecret": "fp-SECRET-9"})
+    await provider.create_session({"leaseTime": "30", "driver": "api", "fingerprintSecret": "fp-SECRET-9"})
     with pytest.raises(ProviderError) as info:
         await provider.list_sessions()
     assert "fp-SECRET-9" not in info.value.message and "*** is revoked" in info.value.message
@@ -238,4 +238,7 @@ async def test_cli_create_on_an_unlisted_device_says_so_on_stderr(capsys):
     out, err = capsys.readouterr()
     assert status == 0
     assert json.loads(out)["target"] == free
-    assert err == f"{entry['name']}: device {free} is not in this provider's devices; it is listed too for the rest of this run\n"
+    assert err == (
+        f"sessionboard: {entry['name']}: device {free} is not in this provider's devices;"
+        " it is listed too for the rest of this run\n"
+    )

@@ -57,7 +57,6 @@ class RufusProvider(Provider):
         return (
             CreateField(
                 "deviceid", "Device", required=True, suggestions=tuple(self.config.devices),
-                default=self.config.devices[0] if len(self.config.devices) == 1 else None,
                 help=f"{', '.join(self.config.devices)}, or any other device id",
             ),
             CreateField("alias", "Alias", help="a name for the session, e.g. heat 1"),
