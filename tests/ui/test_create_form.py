@@ -47,9 +47,9 @@ async def test_a_refused_create_keeps_the_form_with_the_values_and_the_providers
     async with console(size=size, poll_interval=600) as (cluster, app, pilot, screen):
         busy = next(screen.table.session(k) for k in screen.table.keys() if k[0] == "timing")
         form = await open_form(pilot, screen, "timing")
-        device = form.query_one("#field-deviceid", Select)
-        device.value = busy.target
-        await pilot.pause()
+        device = form.query_one("#field-deviceid", Input)  # any device id, the configured ones suggested
+        await pilot.click("#field-deviceid")
+        await pilot.press(*str(busy.target))
         assert f"{busy.target} is in use: active session" in label_text(form, "#note-deviceid")
         await pilot.click("#field-alias")
         await pilot.press(*"heat 9", "enter")
@@ -83,8 +83,8 @@ async def test_after_a_create_the_new_session_is_selected(size: tuple[int, int])
     async with console(size=size, poll_interval=600) as (cluster, app, pilot, screen):
         before = set(screen.table.keys())
         form = await open_form(pilot, screen, "browsers")
-        lease = form.query_one("#field-leaseTime", Input)
-        lease.value = "15"
+        form.query_one("#field-leaseTime", Input).value = "15"
+        form.query_one("#field-driver", Select).value = "api"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is screen, "the form closed")
         await wait_for(pilot, lambda: len(set(screen.table.keys()) - before) == 1, "the new row")
@@ -103,7 +103,7 @@ async def test_the_marks_come_from_the_listed_sessions() -> None:
         form = await open_form(pilot, screen, "timing")
         marks = form.taken.get("deviceid", {})
         assert set(marks) == active and active
-        lines = offered(form.query_one("#field-deviceid", Select))
+        lines = offered(form.query_one("#pick-deviceid", Select))
         for device in active:
             (line,) = [line for line in lines if line.startswith(device)]
             assert line.endswith("· in use"), line

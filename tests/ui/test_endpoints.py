@@ -465,6 +465,7 @@ async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected(
         await pilot.press("c")  # created from the form (which selects it), then the user moves on
         await wait_for(pilot, lambda: app.screen is not screen, "the create form")
         app.screen.query_one("#field-leaseTime").value = "5"
+        app.screen.query_one("#field-driver").value = "api"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(screen.endpoints.created) == 1, "the session created")
         key = next(iter(screen.endpoints.created))

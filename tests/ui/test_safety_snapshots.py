@@ -51,7 +51,7 @@ def test_create_form_with_the_providers_error(snap_compare: Any, size: tuple[int
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, CreateScreen), "the create form")
         form = pilot.app.screen
         await pilot.pause()
-        form.query_one("#field-deviceid", Select).value = busy.target
+        form.query_one("#pick-deviceid", Select).value = busy.target  # picked from the suggestions
         form.set_focus(form.query_one("#field-alias", Input))
         await pilot.press(*"heat 9", "enter")
         errors = form.query_one("#errors", Label)

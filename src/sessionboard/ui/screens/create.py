@@ -216,6 +216,7 @@ class CreateScreen(ModalScreen[None]):
             name = widget_id.removeprefix("pick-")
             if isinstance(event.value, str):
                 self.query_one(f"#field-{name}", Input).value = event.value
+                event.select.clear()  # the field holds the value; the list is ready for another pick
             return
         if widget_id.startswith("field-"):
             self.show_note(widget_id.removeprefix("field-"))
@@ -227,11 +228,6 @@ class CreateScreen(ModalScreen[None]):
             return
         name = widget_id.removeprefix("field-")
         self.show_note(name)
-        pickers = self.query(f"#pick-{name}")
-        if pickers:  # a value typed that is not the one picked: the list no longer says it
-            picker = pickers.first(Select)
-            if not picker.is_blank() and picker.value != event.value:
-                picker.clear()
 
     # ---- values -----------------------------------------------------------------------------------------
     def raw_values(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ every network action in a worker; widgets only show what the messages bring.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -245,6 +246,10 @@ class MainScreen(EndpointActions, Screen[None]):
         status.latency = snapshot.latency
         status.error = snapshot.error
         status.stale = snapshot.stale
+        held = snapshot.retry_at - snapshot.polled_at if snapshot.retry_at and snapshot.polled_at else None
+        status.retry_at = status.received_at + held if held else None  # on the console's clock
+        status.warning = snapshot.warning_summary
+        status.first_warning = snapshot.warnings[0] if snapshot.warnings else None
         if self.table.settling and all(s.received_at is not None for s in self.statuses.values()):
             self.table.settle()  # the first view is complete: from now on the cursor keeps its session
         self.panel.update_status(status)
@@ -274,8 +279,9 @@ class MainScreen(EndpointActions, Screen[None]):
             self._title_scheduled = True
             self.call_next(self._update_title)
 
-    def poll_now(self, provider: str | None = None) -> None:
-        self.pollers.poll_now(provider)
+    def poll_now(self, provider: str | None = None) -> dict[str, float]:
+        """Returns the providers whose poll waits for a Retry-After hold, with the seconds left."""
+        return self.pollers.poll_now(provider)
 
     # ---- table events ------------------------------------------------------------------------------------
     @on(SessionTable.OrderChanged)
@@ -400,8 +406,11 @@ class MainScreen(EndpointActions, Screen[None]):
             self.table.focus()
 
     def action_refresh(self) -> None:
-        self.poll_now()
+        held = self.poll_now()
         self.notify(f"polling {len(self.providers)} provider{'s' if len(self.providers) != 1 else ''} now", timeout=2)
+        for name, seconds in held.items():  # deferred, not sent: the provider asked to be left alone
+            self.notify(f"{name}: rate limited, next poll in {math.ceil(seconds)} s", severity="warning",
+                        timeout=4, markup=False)
 
     def action_detail(self) -> None:
         if self.narrow:
@@ -632,7 +641,8 @@ class MainScreen(EndpointActions, Screen[None]):
                 self.notify(safe_text(message), severity="error", timeout=10, markup=False)
             return
         self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
-        message = f"{provider.name}: created {_label(session)}"
+        note = provider.created_note(session)
+        message = f"{provider.name}: created {_label(session)}" + (f"; {safe_text(note)}" if note else "")
         self.last_result = ActionResult("create", provider.name, True, message, session.key)
         if open_form is not None:
             open_form.dismiss(None)
