@@ -35,16 +35,19 @@ _TOKEN = re.compile(
     r"|(?P<sgr>(?:\x1b\[[0-9;:]*m)+)(?P<sgrtext>[^\x00-\x1f\x7f-\x9f]*)"
     r"|\x1b\[(?P<cup_r>[0-9]*)(?:;(?P<cup_c>[0-9]*))?H"
     r"|\x1b\[(?P<csi_p>[0-?]*)(?P<csi_i>[ -/]*)(?P<csi>[@-~])"
-    r"|\x1b\](?P<osc>[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
-    r"|(?P<str>\x1b[P^_X][^\x1b\x07\x9c]*(?:\x1b\\|\x07|\x9c))"
+    r"|\x1b\](?P<osc>[^\x07\x18\x1a\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
+    r"|(?P<str>\x1b[P^_X][^\x07\x18\x1a\x1b\x9c]*(?:\x1b\\|\x07|\x9c))"
     r"|\x1b(?P<esc_i>[ -/]*)(?P<esc>[0-OQ-WYZ\\`-~])"
     r"|(?P<ctl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
 )
 _SGR_PARAMS = re.compile(r"\x1b\[([0-9;:]*)m")
 # What an escape sequence cut short by the end of a read looks like.
 _PARTIAL = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x9c]*\x1b?|[P^_X][^\x1b\x07\x9c]*\x1b?|[ -/]*)?\Z"
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x18\x1a\x1b\x9c]*\x1b?|[P^_X][^\x07\x18\x1a\x1b\x9c]*\x1b?|[ -/]*)?\Z"
 )
+# A whole CSI sequence, as the token regex's `csi` branch takes it (see `_interrupted`).
+_CSI_WHOLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_C0_INSIDE = frozenset(chr(c) for c in range(0x20)) - {"\x18", "\x1a", "\x1b"}
 _MAX_PENDING = 1 << 16  # an unterminated OSC/DCS longer than this is dropped, not buffered
 
 DA1_REPLY = b"\x1b[?62;22c"  # VT220 with ANSI colour
@@ -77,6 +80,9 @@ class Emulator:
         self.on_reply = on_reply
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
+        # The graphic character printed last, while nothing else has come since (REP repeats
+        # it); kept across reads for a REP that arrives in the next one.
+        self._graphic = ""
         # (attribute id, SGR parameter text) -> resulting attribute id: programs repeat the same
         # few SGR sequences endlessly, so most are a dict hit instead of a parse.
         self._sgr_cache: dict[tuple[int, str], int] = {}
@@ -163,14 +169,17 @@ class Emulator:
         sgr_cache = self._sgr_cache
         pos = 0
         n = len(text)
+        # Where the last run of text ended: a REP right there repeats its last character.
+        graphic_end = 0 if self._graphic else -1
         while pos < n:
             m = match(text, pos)
             if m is None:
                 rest = text[pos:]
                 if len(rest) <= _MAX_PENDING and _PARTIAL.match(rest):
+                    self._graphic = self._graphic_at(text, graphic_end, pos)
                     self._pending = rest
                     return
-                pos += 1  # a malformed escape: drop the ESC, print what follows
+                pos = self._interrupted(text, pos)
                 continue
             pos = m.end()
             kind = m.lastgroup
@@ -179,6 +188,7 @@ class Emulator:
                 crlf()
             elif kind == "text":
                 draw(m.group(1))
+                graphic_end = pos
             elif kind == "sgr" or kind == "sgrtext":
                 seq = m.group(4)
                 key = (s.attr, seq)
@@ -190,6 +200,7 @@ class Emulator:
                     tail = m.group(5)
                     if tail:
                         draw(tail)
+                        graphic_end = pos
             elif kind == "cup_r" or kind == "cup_c":
                 row = m.group(6)
                 col = m.group(7)
@@ -201,12 +212,114 @@ class Emulator:
                 if handler is not None:
                     handler()
             elif kind == "csi":
-                self._csi(m.group("csi_p"), m.group("csi_i"), m.group("csi"))
+                final = m.group("csi")
+                if final == "b" and not m.group("csi_i"):
+                    params = m.group("csi_p")
+                    if params[:1] not in ("?", ">", "<", "="):
+                        start = m.start()
+                        s.repeat(self._graphic_at(text, graphic_end, start), _ints(params)[0])
+                else:
+                    self._csi(m.group("csi_p"), m.group("csi_i"), final)
             elif kind == "osc":
                 self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
             # "str" (DCS, APC, PM, SOS) is consumed and ignored
+        self._graphic = self._graphic_at(text, graphic_end, n)
+
+    def _graphic_at(self, text: str, graphic_end: int, at: int) -> str:
+        """The character REP at position `at` would repeat: the last one printed if a run of
+        text ended right there (xterm forgets it at any other byte: a control, any sequence,
+        REP itself), else nothing."""
+        if graphic_end != at or graphic_end < 0:
+            return ""
+        return text[graphic_end - 1] if graphic_end else self._graphic
+
+    def _interrupted(self, text: str, pos: int) -> int:
+        """An escape sequence at `pos` that the token regex cannot take whole; returns where
+        parsing goes on. Done as xterm's parser does it (and the VT500 state machine):
+
+        - a C0 control inside an escape or control sequence is executed where it stands and the
+          sequence goes on (`ESC [ 2 BS C` is a backspace, then CUF 2);
+        - CAN and SUB abort the sequence; nothing of it is printed (xterm draws an error glyph
+          for SUB, ctlseqs says nothing of it and tmux draws none: we draw none);
+        - an ESC aborts the sequence and starts a new one; in an OSC or DCS string, ESC `\\` is
+          the terminator, any other ESC abandons the string (xterm does not act on it);
+        - a sequence cut short by the end of the text is kept, without the controls already
+          executed, for the next read.
+        """
+        n = len(text)
+        i = pos + 1
+        if i < n and text[i] in "]P^_X":
+            return self._string(text, i, pos)
+        kept = ["\x1b"]
+        csi = False
+        ctl = self._ctl
+        while i < n:
+            ch = text[i]
+            if ch in _C0_INSIDE:
+                handler = ctl.get(ch)
+                if handler is not None:
+                    handler()
+                i += 1
+                continue
+            if ch == "\x18" or ch == "\x1a":
+                return i + 1
+            if ch == "\x1b":
+                return i
+            if ch == "\x7f":
+                i += 1
+                continue
+            if not csi:
+                if ch == "[" and len(kept) == 1:
+                    csi = True
+                    kept.append(ch)
+                    i += 1
+                    continue
+                if ch in "]P^_X" and len(kept) == 1:
+                    return self._string(text, i, pos)  # ESC, a control, then a string
+                if " " <= ch <= "/":
+                    kept.append(ch)
+                    i += 1
+                    continue
+                if "0" <= ch <= "~":
+                    self._esc("".join(kept[1:]), ch)
+                    return i + 1
+                return i if len(kept) > 1 else pos + 1  # not a sequence: drop the ESC
+            if " " <= ch <= "?":
+                kept.append(ch)
+                i += 1
+                continue
+            if "@" <= ch <= "~":
+                kept.append(ch)
+                seq = "".join(kept)
+                if _CSI_WHOLE.fullmatch(seq):
+                    self._parse(seq)
+                return i + 1
+            return i  # a character that cannot be in a sequence ends it unfinished
+        self._pending = "".join(kept)
+        return n
+
+    def _string(self, text: str, i: int, pos: int) -> int:
+        """The string (OSC, DCS, APC, PM, SOS) whose opener is at `i` (its ESC at or before
+        `pos`); returns where parsing goes on. Ended by BEL or ST it is done (an OSC acted on);
+        CAN or SUB abort it; any other ESC abandons it and is parsed as a new sequence."""
+        n = len(text)
+        j = i + 1
+        while j < n and text[j] not in "\x07\x18\x1a\x1b\x9c":
+            j += 1
+        if j >= n or (text[j] == "\x1b" and j + 1 >= n):
+            if n - i < _MAX_PENDING:  # an unterminated string longer than this is dropped
+                self._pending = "\x1b" + text[i:]
+            return n
+        end = text[j]
+        if end == "\x18" or end == "\x1a":
+            return j + 1
+        if end == "\x1b" and text[j + 1] != "\\":
+            return j
+        if text[i] == "]":
+            self._osc(text[i + 1 : j], "\x07" if end == "\x07" else "\x1b\\")
+        return j + 2 if end == "\x1b" else j + 1
 
     def _sgr_miss(self, key: tuple[int, str]) -> int:
         """Resolve one run of SGR sequences for the current attribute, filling both caches."""
@@ -360,8 +473,6 @@ class Emulator:
             s.back_tab(a)
         elif final == "g":
             s.clear_tab_stop(a)
-        elif final == "b":
-            s.repeat_last(a)
         elif final == "h" or final == "l":
             on = final == "h"
             for mode in args:
@@ -391,9 +502,11 @@ class Emulator:
 
     _MODE_FIELDS = {
         1: "app_cursor",
+        3: "column_132",
         6: "origin",
         7: "autowrap",
         25: "cursor_visible",
+        40: "allow_column_mode",
         1004: "focus_events",
         1006: "mouse_sgr",
         2004: "bracketed_paste",
@@ -402,6 +515,12 @@ class Emulator:
     def _set_private_modes(self, modes: list[int], on: bool) -> None:
         s = self.screen
         for mode in modes:
+            if mode == 3:
+                # DECCOLM: ignored unless ?40 allows it, as in xterm, whose allowColumnMode (c132)
+                # resource is false by default.
+                if s.modes.allow_column_mode:
+                    s.column_mode(on)
+                continue
             name = self._MODE_FIELDS.get(mode)
             if name is not None:
                 setattr(s.modes, name, on)

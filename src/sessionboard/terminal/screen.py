@@ -76,11 +76,16 @@ class Row:
 
 @dataclass
 class SavedCursor:
+    """What DECSC saves, as xterm saves it (cursor.c, CursorSave/CursorRestore): the position,
+    the attributes, the charsets and shift state, origin mode and the pending-wrap flag (the
+    VT510's "wrap flag" is that flag, not DECAWM, which is neither saved nor restored). The
+    defaults are what DECRC restores when nothing was saved: home, plain, ASCII, origin off."""
+
     x: int = 0
     y: int = 0
     attr: int = 0
     origin: bool = False
-    autowrap: bool = True
+    pending_wrap: bool = False
     g0: bool = False
     g1: bool = False
     shift_out: bool = False
@@ -101,6 +106,8 @@ class Modes:
     mouse: int = 0  # 0, 9, 1000, 1002 or 1003
     mouse_sgr: bool = False  # ?1006
     focus_events: bool = False  # ?1004
+    allow_column_mode: bool = False  # ?40: DECCOLM is acted on (xterm's c132, off by default)
+    column_132: bool = False  # ?3 DECCOLM, as last set while allowed (the pane keeps its width)
 
 
 @dataclass
@@ -137,7 +144,6 @@ class Screen:
         self.dirty: set[int] = set(range(self.rows))
         self.all_dirty = True
         self.view_offset = 0
-        self.last_text = " "  # the last run drawn: REP repeats its last character
         self._bce: dict[int, int] = {0: 0}
 
     # ----------------------------------------------------------------- helpers
@@ -210,10 +216,8 @@ class Screen:
                     row.attrs[x:end] = [self.attr] * (end - x)
                     self.x = end
                     self.dirty.add(y)
-                    self.last_text = text
                     return
             self._draw_narrow(text)
-            self.last_text = text
             return
         start = 0
         i = 0
@@ -234,7 +238,6 @@ class Screen:
             start = i
         if start < n:
             self._draw_narrow(text[start:])
-        self.last_text = text
 
     def _draw_narrow(self, text: str) -> None:
         cols = self.cols
@@ -359,10 +362,13 @@ class Screen:
         chars[x] += ch
         self.dirty.add(self.y)
 
-    def repeat_last(self, n: int) -> None:
-        """REP (`CSI n b`)."""
-        if self.last_text:
-            self.draw(self.last_text[-1] * min(max(n, 1), self.cols * self.rows))
+    def repeat(self, ch: str, n: int) -> None:
+        """REP (`CSI n b`): print `ch`, the graphic character printed just before, n times
+        (bounded by the screen's size). The parser decides what "just before" is (xterm: the
+        byte right before the sequence was printed, no control or sequence in between); a
+        zero-width character is not repeated, as in xterm."""
+        if ch and char_width(ch) > 0:
+            self.draw(ch * min(max(n, 1), self.cols * self.rows))
 
     # ----------------------------------------------------------------- cursor motion
 
@@ -419,10 +425,11 @@ class Screen:
             self.x -= 1
 
     def tab(self, n: int = 1) -> None:
+        """HT / CHT. The pending wrap is left alone: a tab at the right margin cannot move the
+        cursor, and xterm and tmux both keep the wrap, so the next character starts the next line."""
         for _ in range(max(n, 1)):
             stops = [t for t in self.tabstops if t > self.x]
             self.x = min(stops) if stops else self.cols - 1
-        self.pending_wrap = False
 
     def back_tab(self, n: int = 1) -> None:
         for _ in range(max(n, 1)):
@@ -484,7 +491,7 @@ class Screen:
 
     def save_cursor(self) -> None:
         saved = SavedCursor(
-            self.x, self.y, self.attr, self.modes.origin, self.modes.autowrap,
+            self.x, self.y, self.attr, self.modes.origin, self.pending_wrap,
             self.g0_graphics, self.g1_graphics, self.shift_out,
         )
         if self.alt_active:
@@ -494,14 +501,17 @@ class Screen:
 
     def restore_cursor(self) -> None:
         s = self.saved_alt if self.alt_active else self.saved_main
-        self.x = min(s.x, self.cols - 1)
-        self.y = min(s.y, self.rows - 1)
         self.attr = s.attr
         self.modes.origin = s.origin
-        self.modes.autowrap = s.autowrap
         self.g0_graphics, self.g1_graphics, self.shift_out = s.g0, s.g1, s.shift_out
         self.update_charset()
-        self.pending_wrap = False
+        # The saved position is absolute; in origin mode it is kept inside the margins.
+        if s.origin:
+            self.y = min(max(s.y, self.top), self.bottom)
+        else:
+            self.y = min(s.y, self.rows - 1)
+        self.x = min(s.x, self.cols - 1)
+        self.pending_wrap = s.pending_wrap and self.x == self.cols - 1
 
     # ----------------------------------------------------------------- scrolling and editing
 
@@ -637,6 +647,19 @@ class Screen:
             return
         self.top, self.bottom = top, bottom
         self.cursor_position(1, 1)
+
+    def column_mode(self, wide: bool) -> None:
+        """DECCOLM while ?40 allows it: as xterm, the screen is cleared, the margins reset and the
+        cursor homed. The pane's width is the outer layout's, so it does not change (xterm too
+        keeps its width when window operations may not resize it)."""
+        self.modes.column_132 = wide
+        blank = self._blank_attr()
+        for y in range(self.rows):
+            self.lines[y] = Row(self.cols, blank)
+        self.top, self.bottom = 0, self.rows - 1
+        self.x = self.y = 0
+        self.pending_wrap = False
+        self.all_dirty = True
 
     def alignment_test(self) -> None:
         """DECALN: fill the screen with E (vttest and some resize checks use it)."""
