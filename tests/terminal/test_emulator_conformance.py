@@ -191,3 +191,190 @@ def test_deccolm_allowed_by_mode_40_clears_homes_and_resets_margins() -> None:
     assert (s.x, s.y, s.top, s.bottom, s.cols) == (0, 0, 0, 4, 80)
     emu.feed(b"\x1b[?3$p\x1b[?40$p")
     assert emu.take_replies() == b"\x1b[?3;1$y\x1b[?40;1$y"
+
+
+# ---------------------------------------------------------------- left/right margins (DECSLRM)
+
+ROWS5 = b"".join(b"\x1b[%d;1H" % (y + 1) + bytes([0x61 + y]) * 10 for y in range(5))  # aaaa.. to eeee..
+
+
+def margins(left: int, right: int, extra: bytes = b"") -> Emulator:
+    """A 10x5 screen of letters, DECLRMM on, margins left..right (1-based), then `extra`."""
+    return fed(ROWS5 + b"\x1b[?69h\x1b[%d;%ds" % (left, right) + extra, cols=10, rows=5, splits=False)
+
+
+def test_decslrm_needs_declrmm_and_csi_s_otherwise_saves_the_cursor() -> None:
+    # No ?69: CSI s is SCOSC, and with parameters it does nothing (xterm: "only_default").
+    emu = fed(b"\x1b[2;3H\x1b[s\x1b[4;4H\x1b[3;6s\x1b[5;5H\x1b[uX", cols=10, splits=False)
+    assert emu.screen.display()[1] == "  X"
+    assert (emu.screen.left, emu.screen.right) == (0, 9)
+
+
+def test_decslrm_homes_the_cursor_and_text_wraps_inside_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[1;3H" + b"1234567")
+    assert emu.screen.display()[:3] == ["aa1234aaaa", "bb567bbbbb", "cccccccccc"]
+    assert (emu.screen.x, emu.screen.y) == (5, 1)
+
+
+def test_decslrm_cursor_goes_home_in_origin_mode_at_the_margins_corner() -> None:
+    emu = margins(3, 6, b"\x1b[2;4r\x1b[?6h\x1b[3;6s")
+    assert (emu.screen.x, emu.screen.y) == (2, 1)
+    emu.feed(b"\x1b[1;10HZ")  # CUP is bounded by the margins in origin mode
+    assert emu.screen.display()[1] == "bbbbbZbbbb"
+
+
+def test_scrolling_at_the_bottom_moves_only_the_columns_inside_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[5;4H\n")
+    assert emu.screen.display() == ["aabbbbaaaa", "bbccccbbbb", "ccddddcccc", "ddeeeedddd", "ee    eeee"]
+    assert len(emu.screen.scrollback) == 0
+
+
+def test_index_outside_the_margins_does_not_scroll() -> None:
+    emu = margins(3, 6, b"\x1b[5;9H\n")
+    assert emu.screen.display()[0] == "aaaaaaaaaa"
+    assert emu.screen.y == 4
+
+
+def test_reverse_index_at_the_top_scrolls_the_margins_down() -> None:
+    emu = margins(3, 6, b"\x1b[1;3H\x1bM")
+    assert emu.screen.display()[:2] == ["aa    aaaa", "bbaaaabbbb"]
+
+
+def test_insert_and_delete_lines_inside_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[2;5H\x1b[L")
+    assert emu.screen.display()[:3] == ["aaaaaaaaaa", "bb    bbbb", "ccbbbbcccc"]
+    assert emu.screen.x == 2  # IL puts the cursor at the left margin
+    emu = margins(3, 6, b"\x1b[2;5H\x1b[2M")
+    assert emu.screen.display() == ["aaaaaaaaaa", "bbddddbbbb", "cceeeecccc", "dd    dddd", "ee    eeee"]
+    emu = margins(3, 6, b"\x1b[2;8H\x1b[L")  # outside the margins: nothing
+    assert emu.screen.display()[1:3] == ["bbbbbbbbbb", "cccccccccc"]
+
+
+def test_insert_and_delete_characters_stop_at_the_right_margin() -> None:
+    emu = margins(3, 6, b"\x1b[1;4H\x1b[2@")
+    assert emu.screen.display()[0] == "aaa  aaaaa"
+    emu = margins(3, 6, b"\x1b[1;4H\x1b[2P")
+    assert emu.screen.display()[0] == "aaaa  aaaa"
+    emu = margins(3, 6, b"\x1b[4h\x1b[1;4HXY")  # insert mode: shifted cells are lost at the margin
+    assert emu.screen.display()[0] == "aaaXYaaaaa"
+    emu.feed(b"Z")  # Z at the margin's last column, the next line's cells untouched
+    assert emu.screen.display()[:2] == ["aaaXYZaaaa", "bbbbbbbbbb"]
+
+
+def test_scroll_up_and_down_inside_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[S")
+    assert [row[2:6] for row in emu.screen.display()] == ["bbbb", "cccc", "dddd", "eeee", "    "]
+    emu = margins(3, 6, b"\x1b[2T")
+    assert [row[2:6] for row in emu.screen.display()] == ["    ", "    ", "aaaa", "bbbb", "cccc"]
+
+
+def test_cr_and_cursor_moves_respect_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[1;5H\rX\x1b[20CY\x1b[1;5H\x1b[20DZ")  # X overwritten by Z
+    assert emu.screen.display()[0] == "aaZaaYaaaa"
+    emu = margins(3, 6, b"\x1b[1;2H\rX")  # left of the left margin: CR goes to column 1
+    assert emu.screen.display()[0] == "Xaaaaaaaaa"
+
+
+def test_resetting_declrmm_resets_the_margins() -> None:
+    emu = margins(3, 6, b"\x1b[?69l")
+    assert (emu.screen.left, emu.screen.right) == (0, 9)
+    emu.feed(b"\x1b[?69$p")
+    assert emu.take_replies() == b"\x1b[?69;2$y"
+
+
+# ---------------------------------------------------------------- XTSAVE / XTRESTORE
+
+
+def test_xtsave_and_xtrestore_private_modes() -> None:
+    emu = fed(b"\x1b[?1h\x1b[?2004h\x1b[?1s\x1b[?7;2004s\x1b[?1l\x1b[?7l\x1b[?2004l", splits=False)
+    m = emu.modes
+    assert (m.app_cursor, m.autowrap, m.bracketed_paste) == (False, False, False)
+    emu.feed(b"\x1b[?1;7;2004r")
+    assert (m.app_cursor, m.autowrap, m.bracketed_paste) == (True, True, True)
+
+
+def test_xtrestore_of_a_mode_never_saved_leaves_it_alone() -> None:
+    emu = fed(b"\x1b[?25l\x1b[?25r", splits=False)
+    assert not emu.modes.cursor_visible
+
+
+def test_xtrestore_brings_the_alternate_screen_and_mouse_mode_back() -> None:
+    emu = fed(b"main\x1b[?1049h\x1b[?1002h\x1b[?1049;1002s\x1b[?1002l\x1b[?1049l", splits=False)
+    assert not emu.screen.alt_active and emu.modes.mouse == 0
+    emu.feed(b"\x1b[?1049;1002r")
+    assert emu.screen.alt_active and emu.modes.mouse == 1002
+    assert emu.screen.display()[0] == ""
+
+
+# ---------------------------------------------------------------- reverse wraparound (45)
+
+
+def test_reverse_wrap_backspace_goes_up_a_wrapped_line() -> None:
+    emu = fed(b"\x1b[?45h" + b"x" * 12 + b"\x08\x08\x08Y", cols=10, splits=False)
+    assert emu.screen.display()[:2] == ["xxxxxxxxxY", "xx"]
+
+
+def test_reverse_wrap_needs_the_line_above_to_be_wrapped_and_the_mode_set() -> None:
+    emu = fed(b"\x1b[?45habc\r\nd\x08\x08Y", cols=10, splits=False)
+    assert emu.screen.display()[:2] == ["abc", "Y"]
+    emu = fed(b"x" * 12 + b"\x08\x08\x08Y", cols=10, splits=False)  # mode off: stops at column 1
+    assert emu.screen.display()[:2] == ["xxxxxxxxxx", "Yx"]
+    emu = fed(b"\x1b[?45h\x1b[?7l" + b"x" * 12 + b"\x1b[2;1H\x08Y", cols=10, splits=False)  # needs autowrap
+    assert emu.screen.display()[1] == "Y"
+
+
+def test_reverse_wrap_cub_and_the_pending_wrap() -> None:
+    emu = fed(b"\x1b[?45h" + b"x" * 10 + b"\x08Y", cols=10, splits=False)
+    assert emu.screen.display()[:2] == ["xxxxxxxxxY", ""]  # BS at a pending wrap only cancels it
+    emu = fed(b"\x1b[?45h" + b"x" * 15 + b"\x1b[8DY", cols=10, splits=False)
+    assert emu.screen.display()[:2] == ["xxxxxxxYxx", "xxxxx"]
+    emu.feed(b"\x1b[?45$p")
+    assert emu.take_replies() == b"\x1b[?45;1$y"
+
+
+# ---------------------------------------------------------------- answers to queries
+
+
+def test_colour_queries_10_11_12_and_chained() -> None:
+    emu = fed(b"\x1b]12;?\x07\x1b]10;?;?;?\x1b\\", splits=False)
+    fg = b"rgb:e5e5/e5e5/e5e5"
+    bg = b"rgb:0000/0000/0000"
+    assert emu.take_replies() == (
+        b"\x1b]12;" + fg + b"\x07"
+        + b"\x1b]10;" + fg + b"\x1b\\" + b"\x1b]11;" + bg + b"\x1b\\" + b"\x1b]12;" + fg + b"\x1b\\"
+    )
+
+
+def test_decrqss_sgr() -> None:
+    emu = fed(b"\x1b[1;3;4:3;7;38;2;1;2;3;48;5;100;53m\x1bP$qm\x1b\\", splits=False)
+    assert emu.take_replies() == b"\x1bP1$r0;1;4:3;7;3;53;38:2::1:2:3;48:5:100m\x1b\\"
+    emu = fed(b"\x1b[2;21;91;44m\x1bP$qm\x1b\\\x1b[0m\x1bP$qm\x07", splits=False)
+    assert emu.take_replies() == b"\x1bP1$r0;2;21;91;44m\x1b\\\x1bP1$r0m\x1b\\"
+
+
+def test_decrqss_reply_sets_the_same_attribute_again() -> None:
+    emu = fed(b"\x1b[1;2;3;4:2;5;7;8;9;53;38;5;9;48;2;9;8;7m\x1bP$qm\x1b\\", splits=False)
+    reply = emu.take_replies().decode()
+    params = reply[len("\x1bP1$r") : -len("m\x1b\\")]
+    again = fed(f"\x1b[{params}mX".encode(), splits=False)
+    assert again.screen.table[again.screen.lines[0].attrs[0]] == emu.screen.table[emu.screen.attr]
+
+
+def test_decrqss_scroll_region_and_left_right_margins() -> None:
+    emu = fed(b"\x1b[3;20r\x1bP$qr\x1b\\\x1b[?69h\x1b[5;70s\x1bP$qs\x1b\\\x1bP$q\"p\x1b\\", rows=24, splits=False)
+    assert emu.take_replies() == b"\x1bP1$r3;20r\x1b\\\x1bP1$r5;70s\x1b\\\x1bP0$r\x1b\\"
+
+
+def test_secondary_da_and_xtversion() -> None:
+    emu = fed(b"\x1b[>c\x1b[>0c\x1b[>q", splits=False)
+    from sessionboard import __version__
+
+    assert emu.take_replies() == b"\x1b[>1;10;0c" * 2 + b"\x1bP>|sessionboard(" + __version__.encode() + b")\x1b\\"
+
+
+def test_kitty_keyboard_query_is_answered_as_unsupported() -> None:
+    """kitty's documented detection: `CSI ? u` then DA1; a DA1 answer with no `CSI ? flags u`
+    before it means "not supported". Push/pop/set must not be read as SCORC (`CSI u`) either."""
+    emu = fed(b"ab\x1b[s\x1b[1;5H\x1b[?u\x1b[>1u\x1b[<u\x1b[=1;1u\x1b[c", splits=False)
+    assert emu.take_replies() == b"\x1b[?62;22c"
+    assert (emu.screen.x, emu.screen.y) == (4, 0)

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from .render import StripRenderer
 from .screen import SCROLLBACK_LINES, Modes, Screen
-from .sgr import SgrDelta, apply_delta, sgr_delta
+from .sgr import SgrDelta, apply_delta, sgr_delta, sgr_params
 
 # One alternative per token kind; `lastgroup` names the kind. Printable text excludes C0, DEL
 # and C1 (U+0080..U+009F, which we ignore as 8-bit controls).
@@ -52,6 +52,15 @@ _MAX_PENDING = 1 << 16  # an unterminated OSC/DCS longer than this is dropped, n
 
 DA1_REPLY = b"\x1b[?62;22c"  # VT220 with ANSI colour
 DA2_REPLY = b"\x1b[>1;10;0c"
+TERMINAL_NAME = "sessionboard"  # XTVERSION answers "sessionboard(VERSION)"
+_ST = "\x1b\\"
+
+
+def _version() -> str:
+    """The package's version, read when XTVERSION asks (not at import: start-up stays lean)."""
+    from sessionboard import __version__
+
+    return __version__
 
 
 def _ints(params: str) -> list[int]:
@@ -83,6 +92,7 @@ class Emulator:
         # The graphic character printed last, while nothing else has come since (REP repeats
         # it); kept across reads for a REP that arrives in the next one.
         self._graphic = ""
+        self._saved_modes: dict[int, bool] = {}  # XTSAVE's record, per private mode
         # (attribute id, SGR parameter text) -> resulting attribute id: programs repeat the same
         # few SGR sequences endlessly, so most are a dict hit instead of a parse.
         self._sgr_cache: dict[tuple[int, str], int] = {}
@@ -224,7 +234,8 @@ class Emulator:
                 self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
-            # "str" (DCS, APC, PM, SOS) is consumed and ignored
+            elif kind == "str":
+                self._dcs(m.group("str"))  # DCS acted on where we know it; APC, PM, SOS ignored
         self._graphic = self._graphic_at(text, graphic_end, n)
 
     def _graphic_at(self, text: str, graphic_end: int, at: int) -> str:
@@ -390,11 +401,41 @@ class Emulator:
         code, _, arg = body.partition(";")
         if code in ("0", "2"):
             self.screen.title = arg[:256]
-        elif code in ("10", "11") and arg == "?":
+        elif code in ("10", "11", "12"):
             # "What are your colours?": vim, neovim and others ask for the background to pick
-            # their light or dark palette. Answered in the query's own terminator, as xterm does.
-            r, g, b = self.renderer.default_rgb(foreground=code == "10")
-            self._reply(f"\x1b]{code};rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}{end}".encode())
+            # their light or dark palette. Answered in the query's own terminator, as xterm does;
+            # as in xterm, `OSC 10;?;?` asks for 10 and then 11 (each further item the next
+            # code). The cursor (12) is drawn in reverse video: its colour is the foreground's.
+            number = int(code)
+            for item in arg.split(";")[: 13 - number]:
+                if item == "?":
+                    r, g, b = self.renderer.default_rgb(foreground=number != 11)
+                    rgb = f"rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}"
+                    self._reply(f"\x1b]{number};{rgb}{end}".encode())
+                number += 1
+
+    def _dcs(self, string: str) -> None:
+        """A DCS string whole (`ESC P ... ST`); DECRQSS (`DCS $ q Pt ST`) is answered, the rest
+        ignored."""
+        if not string.startswith("\x1bP$q"):
+            return
+        body = string[4:-2] if string.endswith(_ST) else string[4:-1]
+        answer = self._setting(body)
+        if answer is None:
+            self._reply(f"\x1bP0$r{_ST}".encode())  # "not a setting we report", as xterm says it
+        else:
+            self._reply(f"\x1bP1$r{answer}{_ST}".encode())
+
+    def _setting(self, name: str) -> str | None:
+        """DECRQSS: the control sequence (without CSI) that would set `name` as it is now."""
+        s = self.screen
+        if name == "m":
+            return sgr_params(s.table[s.attr]) + "m"
+        if name == "r":
+            return f"{s.top + 1};{s.bottom + 1}r"
+        if name == "s":
+            return f"{s.left + 1};{s.right + 1}s"
+        return None
 
     def _csi(self, params: str, inter: str, final: str) -> None:
         s = self.screen
@@ -418,14 +459,23 @@ class Emulator:
                 self._set_private_modes(args, True)
             elif final == "l":
                 self._set_private_modes(args, False)
+            elif final == "s":
+                self._save_private_modes(args)
+            elif final == "r":
+                self._restore_private_modes(args)
             elif final == "n" and a == 6:
                 self._reply(f"\x1b[?{self._cpr_row()};{s.x + 1}R".encode())
             return
         if private == ">":
             if final == "c" and a == 0:
                 self._reply(DA2_REPLY)
+            elif final == "q" and a == 0:
+                self._reply(f"\x1bP>|{TERMINAL_NAME}({_version()}){_ST}".encode())  # XTVERSION
             return
         if private:
+            # Among these: the kitty keyboard protocol's `CSI ? u` query (and its push, pop and
+            # set: `CSI > u`, `CSI < u`, `CSI = u`). A program asks it followed by DA1 and takes
+            # a DA1 answer with no `CSI ? flags u` before it as "not supported": so no answer.
             return
         if final == "H" or final == "f":
             s.cursor_position(a, args[1] if len(args) > 1 else 1)
@@ -489,7 +539,10 @@ class Emulator:
             if a == 0:
                 self._reply(DA1_REPLY)
         elif final == "s":
-            s.save_cursor()
+            if s.modes.lr_margins:
+                s.set_lr_margins(a, args[1] if len(args) > 1 else 0)  # DECSLRM
+            elif not params:
+                s.save_cursor()  # SCOSC
         elif final == "u":
             s.restore_cursor()
         elif final == "t":
@@ -507,6 +560,8 @@ class Emulator:
         7: "autowrap",
         25: "cursor_visible",
         40: "allow_column_mode",
+        45: "reverse_wrap",
+        69: "lr_margins",
         1004: "focus_events",
         1006: "mouse_sgr",
         2004: "bracketed_paste",
@@ -520,6 +575,9 @@ class Emulator:
                 # resource is false by default.
                 if s.modes.allow_column_mode:
                     s.column_mode(on)
+                continue
+            if mode == 69:
+                s.set_lr_mode(on)
                 continue
             name = self._MODE_FIELDS.get(mode)
             if name is not None:
@@ -556,18 +614,41 @@ class Emulator:
                 else:
                     s.restore_cursor()
 
+    def _private_mode(self, mode: int) -> bool | None:
+        """Whether DEC private mode `mode` is set; None for a mode we do not know."""
+        s = self.screen
+        name = self._MODE_FIELDS.get(mode)
+        if name is not None:
+            return bool(getattr(s.modes, name))
+        if mode in (9, 1000, 1002, 1003):
+            return s.modes.mouse == mode
+        if mode in (47, 1047, 1049):
+            return s.alt_active
+        return None
+
+    def _save_private_modes(self, modes: list[int]) -> None:
+        """XTSAVE (`CSI ? Pm s`): remember these modes' values for XTRESTORE."""
+        for mode in modes:
+            value = self._private_mode(mode)
+            if value is not None:
+                self._saved_modes[mode] = value
+
+    def _restore_private_modes(self, modes: list[int]) -> None:
+        """XTRESTORE (`CSI ? Pm r`): set each mode back as XTSAVE found it (a mode never saved is
+        left alone, as in xterm)."""
+        for mode in modes:
+            value = self._saved_modes.get(mode)
+            if value is not None and value != self._private_mode(mode):
+                self._set_private_modes([mode], value)
+
     def _report_mode(self, mode: int, private: bool) -> None:
         """DECRQM: 1 = set, 2 = reset, 0 = not recognised."""
         s = self.screen
         state = 0
         if private:
-            name = self._MODE_FIELDS.get(mode)
-            if name is not None:
-                state = 1 if getattr(s.modes, name) else 2
-            elif mode in (9, 1000, 1002, 1003):
-                state = 1 if s.modes.mouse == mode else 2
-            elif mode in (47, 1047, 1049):
-                state = 1 if s.alt_active else 2
+            value = self._private_mode(mode)
+            if value is not None:
+                state = 1 if value else 2
             self._reply(f"\x1b[?{mode};{state}$y".encode())
         else:
             if mode == 4:

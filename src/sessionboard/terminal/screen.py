@@ -107,6 +107,8 @@ class Modes:
     mouse_sgr: bool = False  # ?1006
     focus_events: bool = False  # ?1004
     allow_column_mode: bool = False  # ?40: DECCOLM is acted on (xterm's c132, off by default)
+    lr_margins: bool = False  # ?69 DECLRMM: DECSLRM (CSI l;r s) sets left/right margins
+    reverse_wrap: bool = False  # ?45: BS/CUB at the left margin go up a wrapped line
     column_132: bool = False  # ?3 DECCOLM, as last set while allowed (the pane keeps its width)
 
 
@@ -138,6 +140,12 @@ class Screen:
         self.shift_out = False
         self.graphics = False  # the active charset (G0 or G1 per shift state) is DEC graphics
         self.insert = False  # IRM mirror of modes.insert, read on the hot path
+        # Left/right margins (DECSLRM, only while DECLRMM is set); `lr` says they are narrower
+        # than the screen, `slow` that draw's fast path is off (insert mode or such margins).
+        self.left = 0
+        self.right = self.cols - 1
+        self.lr = False
+        self.slow = False
         self.title = ""
         self.bell_count = 0
         self.replies: list[bytes] = []
@@ -178,6 +186,31 @@ class Screen:
     def set_insert(self, on: bool) -> None:
         self.modes.insert = on
         self.insert = on
+        self.slow = on or self.lr
+
+    def set_lr_mode(self, on: bool) -> None:
+        """DECLRMM (?69): set or reset, the left and right margins go back to the screen's edges."""
+        self.modes.lr_margins = on
+        self._set_lr(0, self.cols - 1)
+
+    def set_lr_margins(self, left: int, right: int) -> None:
+        """DECSLRM (`CSI Pl ; Pr s` while DECLRMM is set), 1-based; 0 or past the edge means the
+        edge. As xterm: ignored unless left < right; the cursor goes home."""
+        left = max(left, 1) - 1
+        right = (right if 0 < right <= self.cols else self.cols) - 1
+        if right > left:
+            self._set_lr(left, right)
+            self.cursor_position(1, 1)
+
+    def _set_lr(self, left: int, right: int) -> None:
+        self.left, self.right = left, right
+        self.lr = (left, right) != (0, self.cols - 1)
+        self.slow = self.insert or self.lr
+
+    def _edge(self) -> int:
+        """One past the last column text may reach: the right margin, unless the cursor is
+        already right of it (CUP can put it there), where the screen's edge is."""
+        return self.right + 1 if self.x <= self.right else self.cols
 
     def take_dirty(self) -> set[int]:
         """Rows changed since the last call (screen coordinates); clears the record."""
@@ -207,7 +240,7 @@ class Screen:
             # Fast path: the run fits on the current line, no wrap, insert mode or wide neighbour.
             x = self.x
             end = x + len(text)
-            if end < self.cols and not self.pending_wrap and not self.insert:
+            if end < self.cols and not self.pending_wrap and not self.slow:
                 y = self.y
                 row = self.lines[y]
                 chars = row.chars
@@ -240,7 +273,6 @@ class Screen:
             self._draw_narrow(text[start:])
 
     def _draw_narrow(self, text: str) -> None:
-        cols = self.cols
         aid = self.attr
         n = len(text)
         i = 0
@@ -249,9 +281,10 @@ class Screen:
                 self.pending_wrap = False
                 if self.modes.autowrap:
                     self.lines[self.y].wrapped = True
-                    self.x = 0
+                    self.x = self.left
                     self.index()
             x = self.x
+            cols = self._edge()
             row = self.lines[self.y]
             chars = row.chars
             space = cols - x
@@ -263,14 +296,14 @@ class Screen:
             else:
                 # No autowrap: characters past the margin all land on the last column.
                 if space > 1:
-                    self._put(row, x, text[i : i + space - 1], aid)
-                self._put(row, cols - 1, text[n - 1], aid)
+                    self._put(row, x, text[i : i + space - 1], aid, cols)
+                self._put(row, cols - 1, text[n - 1], aid, cols)
                 self.x = cols - 1
                 self.pending_wrap = True
                 self.dirty.add(self.y)
                 return
             chunk = text[i : i + take] if (i or take != n) else text
-            self._put(row, x, chunk, aid)
+            self._put(row, x, chunk, aid, cols)
             i += take
             end = x + take
             if end >= cols:
@@ -288,39 +321,49 @@ class Screen:
             chars[x - 1] = " "
             chars[x] = " "
 
-    def _insert_blanks(self, row: Row, x: int, n: int, aid: int) -> None:
-        """Shift cells from x right by n (insert mode, ICH); what passes the margin is lost."""
+    def _insert_blanks(self, row: Row, x: int, n: int, aid: int, edge: int | None = None) -> None:
+        """Shift cells from x right by n (insert mode, ICH); what passes `edge` (the right
+        margin, one past it; the screen's edge by default) is lost."""
         cols = self.cols
-        row.chars[x:x] = [" "] * n
-        row.attrs[x:x] = [aid] * n
-        del row.chars[cols:]
-        del row.attrs[cols:]
-        if char_width(row.chars[-1][:1]) == 2:  # a wide character pushed half off the edge
-            row.chars[-1] = " "
+        if edge is None or edge >= cols:
+            row.chars[x:x] = [" "] * n
+            row.attrs[x:x] = [aid] * n
+            del row.chars[cols:]
+            del row.attrs[cols:]
+            if char_width(row.chars[-1][:1]) == 2:  # a wide character pushed half off the edge
+                row.chars[-1] = " "
+            return
+        chars = row.chars
+        self._unsplit(chars, edge)
+        keep = max(edge - x - n, 0)
+        chars[x:edge] = [" "] * (edge - x - keep) + chars[x : x + keep]
+        row.attrs[x:edge] = [aid] * (edge - x - keep) + row.attrs[x : x + keep]
+        if char_width(chars[edge - 1][:1]) == 2:  # its right half went past the margin
+            chars[edge - 1] = " "
 
-    def _put(self, row: Row, x: int, chunk: str, aid: int) -> None:
+    def _put(self, row: Row, x: int, chunk: str, aid: int, edge: int | None = None) -> None:
         """Write narrow `chunk` at column x, splitting any wide character it half-covers."""
         chars = row.chars
         take = len(chunk)
         end = x + take
         self._unsplit(chars, x)
         if self.insert:
-            self._insert_blanks(row, x, take, aid)
+            self._insert_blanks(row, x, take, aid, edge)
         else:
             self._unsplit(chars, end)
         chars[x:end] = chunk
         row.attrs[x:end] = [aid] * take
 
     def _draw_wide(self, ch: str) -> None:
-        cols = self.cols
-        if cols < 2:
-            return
         if self.pending_wrap:
             self.pending_wrap = False
             if self.modes.autowrap:
                 self.lines[self.y].wrapped = True
-                self.x = 0
+                self.x = self.left
                 self.index()
+        cols = self._edge()
+        if cols - self.left < 2:
+            return
         if self.x >= cols - 1:
             if not self.modes.autowrap:
                 self.x = cols - 2
@@ -331,14 +374,15 @@ class Screen:
                 row.chars[cols - 1] = " "
                 row.wrapped = True
                 self.dirty.add(self.y)
-                self.x = 0
+                self.x = self.left
                 self.index()
+                cols = self._edge()
         row = self.lines[self.y]
         chars = row.chars
         x = self.x
         self._unsplit(chars, x)
         if self.insert:
-            self._insert_blanks(row, x, 2, self.attr)
+            self._insert_blanks(row, x, 2, self.attr, cols)
         else:
             self._unsplit(chars, x + 2)
         chars[x] = ch
@@ -373,11 +417,17 @@ class Screen:
     # ----------------------------------------------------------------- cursor motion
 
     def carriage_return(self) -> None:
-        self.x = 0
+        """To the left margin; to column 1 from left of it (outside origin mode), as xterm."""
+        left = self.left
+        self.x = left if (self.x >= left or self.modes.origin) else 0
         self.pending_wrap = False
 
     def crlf(self) -> None:
         """CR LF, the commonest pair in any output stream, in one call."""
+        if self.lr:
+            self.carriage_return()
+            self.index()
+            return
         self.x = 0
         self.pending_wrap = False
         if self.y == self.bottom:
@@ -401,8 +451,11 @@ class Screen:
             self.x = 0
 
     def index(self) -> None:
-        """Move down one line, scrolling the region when at its bottom margin."""
+        """Move down one line, scrolling the region when at its bottom margin (not when the
+        cursor is outside the left/right margins: xterm then only moves it)."""
         if self.y == self.bottom:
+            if self.lr and not self.left <= self.x <= self.right:
+                return
             self.scroll_up(1, history=True)
         elif self.y < self.rows - 1:
             self.y += 1
@@ -410,6 +463,8 @@ class Screen:
     def reverse_index(self) -> None:
         self.pending_wrap = False
         if self.y == self.top:
+            if self.lr and not self.left <= self.x <= self.right:
+                return
             self.scroll_down(1)
         elif self.y > 0:
             self.y -= 1
@@ -419,17 +474,20 @@ class Screen:
         self.index()
 
     def backspace(self) -> None:
-        if self.pending_wrap:
+        """BS. At a pending wrap it only cancels the wrap (as tmux; xterm moves one left too),
+        otherwise it is CUB 1: stops at the left margin, or goes up a wrapped line (?45)."""
+        if self.pending_wrap and not (self.modes.reverse_wrap and self.modes.autowrap):
             self.pending_wrap = False
-        elif self.x > 0:
-            self.x -= 1
+        else:
+            self.cursor_back(1)
 
     def tab(self, n: int = 1) -> None:
         """HT / CHT. The pending wrap is left alone: a tab at the right margin cannot move the
         cursor, and xterm and tmux both keep the wrap, so the next character starts the next line."""
+        last = self.right if self.x <= self.right else self.cols - 1
         for _ in range(max(n, 1)):
             stops = [t for t in self.tabstops if t > self.x]
-            self.x = min(stops) if stops else self.cols - 1
+            self.x = min(min(stops) if stops else last, last)
 
     def back_tab(self, n: int = 1) -> None:
         for _ in range(max(n, 1)):
@@ -453,13 +511,19 @@ class Screen:
         if self.modes.origin:
             row += self.top
             self.y = min(row, self.bottom)
+            self.x = min(col + self.left, self.right)
         else:
             self.y = min(row, self.rows - 1)
-        self.x = min(col, self.cols - 1)
+            self.x = min(col, self.cols - 1)
         self.pending_wrap = False
 
     def cursor_to_column(self, col: int) -> None:
-        self.x = min(max(col, 1) - 1, self.cols - 1)
+        """CHA / HPA; relative to the left margin in origin mode, as CUP."""
+        col = max(col, 1) - 1
+        if self.modes.origin:
+            self.x = min(col + self.left, self.right)
+        else:
+            self.x = min(col, self.cols - 1)
         self.pending_wrap = False
 
     def cursor_to_line(self, row: int) -> None:
@@ -481,13 +545,34 @@ class Screen:
         self.pending_wrap = False
 
     def cursor_forward(self, n: int) -> None:
-        self.x = min(self.cols - 1, self.x + max(n, 1))
+        last = self.right if self.x <= self.right else self.cols - 1
+        self.x = min(last, self.x + max(n, 1))
         self.pending_wrap = False
 
     def cursor_back(self, n: int) -> None:
+        """CUB: stops at the left margin (column 1 from left of it). With reverse wraparound
+        (?45, and autowrap on) it goes on from the right margin of the line above while that
+        line was wrapped onto this one, as xterm: the first step only cancels a pending wrap."""
+        n = max(n, 1)
+        rev = self.modes.reverse_wrap and self.modes.autowrap
         if self.pending_wrap:
             self.pending_wrap = False
-        self.x = max(0, self.x - max(n, 1))
+            if rev:
+                n -= 1
+        left = self.left if self.x >= self.left else 0
+        x, y = self.x, self.y
+        while n > 0:
+            if x > left:
+                step = min(n, x - left)
+                x -= step
+                n -= step
+            elif rev and y > 0 and self.lines[y - 1].wrapped:
+                y -= 1
+                x = self.right
+                n -= 1
+            else:
+                break
+        self.x, self.y = x, y
 
     def save_cursor(self) -> None:
         saved = SavedCursor(
@@ -508,9 +593,10 @@ class Screen:
         # The saved position is absolute; in origin mode it is kept inside the margins.
         if s.origin:
             self.y = min(max(s.y, self.top), self.bottom)
+            self.x = min(max(s.x, self.left), self.right)
         else:
             self.y = min(s.y, self.rows - 1)
-        self.x = min(s.x, self.cols - 1)
+            self.x = min(s.x, self.cols - 1)
         self.pending_wrap = s.pending_wrap and self.x == self.cols - 1
 
     # ----------------------------------------------------------------- scrolling and editing
@@ -519,6 +605,9 @@ class Screen:
         """Scroll the region up n lines; lines leaving a full-height main screen go to scrollback."""
         top, bottom = self.top, self.bottom
         n = min(max(n, 1), bottom - top + 1)
+        if self.lr:
+            self._scroll_rect(top, bottom, n, up=True)
+            return
         lines = self.lines
         blank = self._blank_attr()
         cols = self.cols
@@ -538,6 +627,9 @@ class Screen:
     def scroll_down(self, n: int) -> None:
         top, bottom = self.top, self.bottom
         n = min(max(n, 1), bottom - top + 1)
+        if self.lr:
+            self._scroll_rect(top, bottom, n, up=False)
+            return
         lines = self.lines
         blank = self._blank_attr()
         for _ in range(n):
@@ -545,10 +637,42 @@ class Screen:
             lines.insert(top, Row(self.cols, blank))
         self.all_dirty = True
 
+    def _scroll_rect(self, top: int, bottom: int, n: int, up: bool) -> None:
+        """Scroll rows top..bottom between the left and right margins by n (nothing outside the
+        margins moves, nothing goes to the scrollback); a wide character cut by a margin is
+        blanked first."""
+        left, end = self.left, self.right + 1
+        lines = self.lines
+        blank = self._blank_attr()
+        for y in range(top, bottom + 1):
+            chars = lines[y].chars
+            self._unsplit(chars, left)
+            self._unsplit(chars, end)
+        order = range(top, bottom + 1 - n) if up else range(bottom, top + n - 1, -1)
+        step = n if up else -n
+        for y in order:
+            src, dst = lines[y + step], lines[y]
+            dst.chars[left:end] = src.chars[left:end]
+            dst.attrs[left:end] = src.attrs[left:end]
+        cleared = range(bottom + 1 - n, bottom + 1) if up else range(top, top + n)
+        for y in cleared:
+            lines[y].chars[left:end] = [" "] * (end - left)
+            lines[y].attrs[left:end] = [blank] * (end - left)
+        self.all_dirty = True
+
+    def _in_lr(self) -> bool:
+        return self.left <= self.x <= self.right
+
     def insert_lines(self, n: int) -> None:
         if not self.top <= self.y <= self.bottom:
             return
         n = min(max(n, 1), self.bottom - self.y + 1)
+        if self.lr:
+            if self._in_lr():
+                self._scroll_rect(self.y, self.bottom, n, up=False)
+                self.x = self.left
+                self.pending_wrap = False
+            return
         blank = self._blank_attr()
         for _ in range(n):
             del self.lines[self.bottom]
@@ -561,6 +685,12 @@ class Screen:
         if not self.top <= self.y <= self.bottom:
             return
         n = min(max(n, 1), self.bottom - self.y + 1)
+        if self.lr:
+            if self._in_lr():
+                self._scroll_rect(self.y, self.bottom, n, up=True)
+                self.x = self.left
+                self.pending_wrap = False
+            return
         blank = self._blank_attr()
         for _ in range(n):
             del self.lines[self.y]
@@ -570,24 +700,35 @@ class Screen:
         self.all_dirty = True
 
     def insert_chars(self, n: int) -> None:
-        row = self.lines[self.y]
-        n = min(max(n, 1), self.cols - self.x)
-        self._unsplit(row.chars, self.x)
-        self._insert_blanks(row, self.x, n, self._blank_attr())
+        """ICH: blanks at the cursor, the rest of the line up to the right margin shifted right
+        (nothing when the cursor is outside the left/right margins)."""
         self.pending_wrap = False
+        if self.lr and not self._in_lr():
+            return
+        row = self.lines[self.y]
+        edge = self.right + 1
+        n = min(max(n, 1), edge - self.x)
+        self._unsplit(row.chars, self.x)
+        self._insert_blanks(row, self.x, n, self._blank_attr(), edge)
         self.dirty.add(self.y)
 
     def delete_chars(self, n: int) -> None:
+        """DCH: cells at the cursor removed, the rest up to the right margin shifted left."""
+        self.pending_wrap = False
+        if self.lr and not self._in_lr():
+            return
         row = self.lines[self.y]
         x = self.x
-        n = min(max(n, 1), self.cols - x)
+        edge = self.right + 1
+        n = min(max(n, 1), edge - x)
         self._unsplit(row.chars, x)
         self._unsplit(row.chars, x + n)
+        if edge < self.cols:
+            self._unsplit(row.chars, edge)
         del row.chars[x : x + n]
         del row.attrs[x : x + n]
-        row.chars.extend([" "] * n)
-        row.attrs.extend([self._blank_attr()] * n)
-        self.pending_wrap = False
+        row.chars[edge - n : edge - n] = [" "] * n
+        row.attrs[edge - n : edge - n] = [self._blank_attr()] * n
         self.dirty.add(self.y)
 
     def erase_chars(self, n: int) -> None:
@@ -657,6 +798,7 @@ class Screen:
         for y in range(self.rows):
             self.lines[y] = Row(self.cols, blank)
         self.top, self.bottom = 0, self.rows - 1
+        self._set_lr(0, self.cols - 1)
         self.x = self.y = 0
         self.pending_wrap = False
         self.all_dirty = True
@@ -667,6 +809,7 @@ class Screen:
             row.chars[:] = ["E"] * self.cols
             row.attrs[:] = [0] * self.cols
         self.top, self.bottom = 0, self.rows - 1
+        self._set_lr(0, self.cols - 1)
         self.x = self.y = 0
         self.all_dirty = True
 
@@ -703,7 +846,9 @@ class Screen:
         m.insert = m.origin = m.app_cursor = m.app_keypad = False
         self.insert = self.graphics = False
         m.autowrap = m.cursor_visible = True
+        m.reverse_wrap = False
         self.top, self.bottom = 0, self.rows - 1
+        self._set_lr(0, self.cols - 1)
         self.attr = 0
         self.g0_graphics = self.g1_graphics = self.shift_out = False
         self.saved_main = SavedCursor()
@@ -754,6 +899,7 @@ class Screen:
         self.x = min(self.x, cols - 1)
         self.y = min(max(self.y, 0), rows - 1)
         self.top, self.bottom = 0, rows - 1
+        self._set_lr(0, cols - 1)
         self.tabstops = {t for t in self.tabstops if t < cols} | set(range(8, cols, 8))
         self.pending_wrap = False
         for s in (self.saved_main, self.saved_alt):
