@@ -126,6 +126,10 @@ class Screen:
         self.lines = self.main
         self.alt_active = False
         self.scrollback: deque[Row] = deque(maxlen=self.scrollback_limit)
+        # Rows that fell off the scrollback's far end (or were erased with it) so far: a row's
+        # `dropped + index` in scrollback-then-screen is a name for it that new output does not
+        # change (search matches and selections are kept in those names, see history.py).
+        self.dropped = 0
         self.x = 0
         self.y = 0
         self.attr = 0
@@ -176,6 +180,7 @@ class Screen:
             blank = self._blank_attr()
         sb = self.scrollback
         if len(sb) == sb.maxlen and sb.maxlen:
+            self.dropped += 1
             return sb.popleft().reset(self.cols, blank)
         return Row(self.cols, blank)
 
@@ -775,6 +780,7 @@ class Screen:
             for y in range(self.rows):
                 self.lines[y] = Row(self.cols, blank)
         elif how == 3:
+            self.dropped += len(self.scrollback)
             self.scrollback.clear()
             self.view_offset = 0
         self.pending_wrap = False
@@ -858,11 +864,13 @@ class Screen:
     def reset(self) -> None:
         """RIS: everything to power-on state except the scrollback."""
         scrollback = self.scrollback
+        dropped = self.dropped
         title = self.title
         replies = self.replies
         table = self.table
         self.__post_init__()
         self.scrollback = scrollback
+        self.dropped = dropped
         self.title = title
         self.replies = replies
         self.table = table
@@ -882,6 +890,8 @@ class Screen:
         if rows < self.rows:
             cursor_push = max(0, self.y - (rows - 1))
             for _ in range(cursor_push):
+                if len(self.scrollback) == self.scrollback.maxlen:
+                    self.dropped += 1
                 self.scrollback.append(self.main.pop(0))
                 if self.alt_active:
                     self.alt.pop(0)
