@@ -378,3 +378,10 @@ def test_kitty_keyboard_query_is_answered_as_unsupported() -> None:
     emu = fed(b"ab\x1b[s\x1b[1;5H\x1b[?u\x1b[>1u\x1b[<u\x1b[=1;1u\x1b[c", splits=False)
     assert emu.take_replies() == b"\x1b[?62;22c"
     assert (emu.screen.x, emu.screen.y) == (4, 0)
+
+
+def test_rep_after_a_control_inside_its_sequence_repeats_nothing_from_an_earlier_read() -> None:
+    emu = Emulator(20, 2)
+    emu.feed(b"z")
+    emu.feed(b"\x1b[\x083bq")
+    assert emu.screen.display()[0] == "q"

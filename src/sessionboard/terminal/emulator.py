@@ -305,6 +305,7 @@ class Emulator:
                 kept.append(ch)
                 seq = "".join(kept)
                 if _CSI_WHOLE.fullmatch(seq):
+                    self._graphic = ""  # a REP here has no graphic character right before it
                     self._parse(seq)
                 return i + 1
             return i  # a character that cannot be in a sequence ends it unfinished
