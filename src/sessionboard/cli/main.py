@@ -6,8 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sessionboard import __version__
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sessionboard.errors import ConfigError, UsageError
 
@@ -17,6 +16,19 @@ if TYPE_CHECKING:
 # The verbs import their stacks (pydantic models, httpx, Textual) only when run: `demo` starts its
 # simulators before anything heavy is imported, so the two start side by side.
 EXIT_FAIL, EXIT_USAGE = 1, 2
+
+
+class _VersionAction(argparse.Action):
+    """argparse's `version` action wants the string when the parser is built; reading the installed
+    metadata costs ~25 ms, so it is read only when `--version` is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import sessionboard
+
+        parser.exit(message=f"sessionboard {sessionboard.__version__}\n")
 
 
 def _config_option(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -32,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sessionboard", description="One terminal console for sessions held in several services."
     )
-    parser.add_argument("--version", action="version", version=f"sessionboard {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     _config_option(parser, top=True)
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
