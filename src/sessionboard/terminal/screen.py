@@ -150,6 +150,7 @@ class Screen:
         self.right = self.cols - 1
         self.lr = False
         self.slow = False
+        self.plain_scroll = True  # see `_scroll_mode`
         self.title = ""
         self.bell_count = 0
         self.replies: list[bytes] = []
@@ -211,6 +212,15 @@ class Screen:
         self.left, self.right = left, right
         self.lr = (left, right) != (0, self.cols - 1)
         self.slow = self.insert or self.lr
+        self._scroll_mode()
+
+    def _scroll_mode(self) -> None:
+        """`plain_scroll`: CR LF at the bottom scrolls the whole main screen into the scrollback
+        and CR goes to column 1 (no margins, no alternate screen). It is the one test `crlf`,
+        the hottest call, makes; kept by every change of margins, screen or size."""
+        self.plain_scroll = (
+            self.top == 0 and self.bottom == self.rows - 1 and not self.alt_active and not self.lr
+        )
 
     def _edge(self) -> int:
         """One past the last column text may reach: the right margin, unless the cursor is
@@ -429,24 +439,21 @@ class Screen:
 
     def crlf(self) -> None:
         """CR LF, the commonest pair in any output stream, in one call."""
-        if self.lr:
+        if not self.plain_scroll:
             self.carriage_return()
             self.index()
             return
         self.x = 0
         self.pending_wrap = False
         if self.y == self.bottom:
-            if self.top == 0 and self.bottom == self.rows - 1 and not self.alt_active:
-                # Full-screen scroll on the main screen: the top row goes to the scrollback.
-                lines = self.lines
-                lines.append(self._new_bottom_row())
-                self.scrollback.append(lines.pop(0))
-                if self.view_offset:
-                    self.view_offset = min(self.view_offset + 1, len(self.scrollback))
-                self.all_dirty = True
-            else:
-                self.scroll_up(1, history=True)
-        elif self.y < self.rows - 1:
+            # Full-screen scroll on the main screen: the top row goes to the scrollback.
+            lines = self.lines
+            lines.append(self._new_bottom_row())
+            self.scrollback.append(lines.pop(0))
+            if self.view_offset:
+                self.view_offset = min(self.view_offset + 1, len(self.scrollback))
+            self.all_dirty = True
+        else:
             self.y += 1
 
     def linefeed(self) -> None:
@@ -793,6 +800,7 @@ class Screen:
         if top >= bottom:
             return
         self.top, self.bottom = top, bottom
+        self._scroll_mode()
         self.cursor_position(1, 1)
 
     def column_mode(self, wide: bool) -> None:
@@ -826,6 +834,7 @@ class Screen:
             self.alt_active = True
             self.lines = self.alt
             self.view_offset = 0
+            self._scroll_mode()
         if clear:
             blank = self._blank_attr()
             for y in range(self.rows):
@@ -839,6 +848,7 @@ class Screen:
                     self.alt[y] = Row(self.cols)
             self.alt_active = False
             self.lines = self.main
+            self._scroll_mode()
         self.all_dirty = True
 
     # ----------------------------------------------------------------- attributes, resets
