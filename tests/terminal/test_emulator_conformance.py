@@ -385,3 +385,8 @@ def test_rep_after_a_control_inside_its_sequence_repeats_nothing_from_an_earlier
     emu.feed(b"z")
     emu.feed(b"\x1b[\x083bq")
     assert emu.screen.display()[0] == "q"
+
+
+def test_decrc_restores_a_pending_wrap_at_the_right_margin() -> None:
+    emu = fed(b"\x1b[?69h\x1b[1;5s" + b"abcde" + b"\x1b7\x1b[3;3H\x1b8Z", cols=10, splits=False)
+    assert emu.screen.display()[:2] == ["abcde", "Z"]

@@ -609,7 +609,7 @@ class Screen:
         else:
             self.y = min(s.y, self.rows - 1)
             self.x = min(s.x, self.cols - 1)
-        self.pending_wrap = s.pending_wrap and self.x == self.cols - 1
+        self.pending_wrap = s.pending_wrap and self.x == s.x  # not when the position was clamped
 
     # ----------------------------------------------------------------- scrolling and editing
 
