@@ -243,3 +243,14 @@ async def test_capital_y_copies_the_live_screen_and_y_the_view() -> None:
         assert app.clipboard == live.replace(LONG[:80] + "\n" + LONG[80:160] + "\n", LONG[:160])
         await press(pilot, "y")
         assert app.clipboard == "\n".join(f"row {i}" for i in range(1936, 1960))
+
+
+async def test_enter_right_after_scrolling_back_goes_to_the_program() -> None:
+    backend = Backend(OUTPUT)
+    app = PaneApp(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await ready(pilot)
+        await press(pilot, "shift+pageup", "enter")
+        assert view.emulator.view_offset == 0 and not view.browser.active
+        assert b"".join(backend.writes) == b"\r"
+        assert app.clipboard == ""

@@ -5,8 +5,9 @@ this module holds no Textual state, so every step of it is a plain unit test.
 Scrollback mode starts with shift+pageup or the wheel (when the program did not ask for mouse
 reports) and ends with escape or q, or with any key that goes to the program. In it:
 `/` types a search (enter runs it), `n` / `N` go to the next older / newer match, shift+arrows
-extend the selection (from the match), `y` or enter copies the selection (the view when there is
-none), `Y` copies the live screen, arrows and pageup/pagedown scroll.
+extend the selection (from the match), `y` copies the selection (the view when there is none),
+`Y` copies the live screen, arrows and pageup/pagedown scroll. Enter is not the mode's: typed
+right after scrolling back, it is the program's (and returns the pane to the live screen).
 """
 
 from __future__ import annotations

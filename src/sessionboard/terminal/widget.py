@@ -461,7 +461,7 @@ class TerminalView(Widget, can_focus=True):
             browser.step(older=True)
         elif character == "N":
             browser.step(older=False)
-        elif character == "y" or key == "enter":
+        elif character == "y":
             self._copy(browser.selected_text())
         elif character == "Y":
             self._copy(browser.live_text())
