@@ -137,3 +137,12 @@ def test_browser_status_line_and_leave() -> None:
     assert "/nothing here: no match" in b.status()
     b.leave()
     assert (b.active, emu.view_offset, b.matches, b.selection) == (False, 0, [], None)
+
+
+def test_the_blank_a_wide_character_left_at_the_edge_is_not_text() -> None:
+    emu = Emulator(5, 3)
+    emu.feed("abcd中x\r\n".encode())  # 中 does not fit after abcd: a blank, then 中 on the next row
+    assert emu.screen.display()[:2] == ["abcd", "中x"]
+    assert visible_text(emu.screen) == "abcd中x"
+    (match,) = search(emu.screen, "d中")
+    assert text_of(emu.screen, match) == "d中"

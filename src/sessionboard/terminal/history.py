@@ -94,6 +94,8 @@ def text_of(screen: Screen, span: Span) -> str:
         piece = _cells_to_chars(row, *cols) if cols else ""
         last = line == span.end.line
         if row.wrapped and not last:
+            if cols and cols[1] > row.carried():
+                piece = piece[:-1]  # the blank a wide character left at the edge
             out.append(piece)
         else:
             out.append(piece.rstrip(" ") + ("" if last else "\n"))
@@ -126,7 +128,7 @@ def search(screen: Screen, query: str) -> list[Span]:
     if not query:
         return []
     first, readable = rows(screen)
-    texts = ["".join(row.chars) for row in readable]
+    texts = ["".join(row.chars[: row.carried()]) if row.wrapped else "".join(row.chars) for row in readable]
     starts: list[int] = []  # offset of each row's text in the haystack
     pieces: list[str] = []
     offset = 0

@@ -32,6 +32,11 @@ DEC_GRAPHICS = str.maketrans(
 
 _BLANKS: dict[tuple[int, int], tuple[list[str], list[int]]] = {}
 
+# `Row.wrapped`: 0 a line ends here; WRAP autowrap carried it on to the next row; WRAP_PAD
+# likewise, for a wide character that did not fit, whose last cell is a blank that is not text.
+WRAP = 1
+WRAP_PAD = 2
+
 
 class Row:
     """One line of cells. `wrapped` marks a line continued by autowrap (for selection/reflow)."""
@@ -41,7 +46,7 @@ class Row:
     def __init__(self, cols: int, aid: int = 0) -> None:
         self.chars: list[str] = [" "] * cols
         self.attrs: list[int] = [aid] * cols
-        self.wrapped = False
+        self.wrapped: int = 0
 
     def reset(self, cols: int, aid: int) -> Row:
         """Blank this row in place for reuse (see `Screen._new_bottom_row`), copying from a
@@ -54,12 +59,16 @@ class Row:
                 _BLANKS[(cols, aid)] = blank
         self.chars[:] = blank[0]
         self.attrs[:] = blank[1]
-        self.wrapped = False
+        self.wrapped = 0
         return self
 
     @property
     def text(self) -> str:
         return "".join(self.chars)
+
+    def carried(self) -> int:
+        """How many of its cells a wrapped row carries into its line (all but a pad blank)."""
+        return len(self.chars) - (self.wrapped == WRAP_PAD)
 
     def fit(self, cols: int) -> None:
         """Pad or cut to `cols` cells, never leaving half a wide character at the edge."""
@@ -387,7 +396,7 @@ class Screen:
                 row = self.lines[self.y]
                 self._unsplit(row.chars, cols - 1)
                 row.chars[cols - 1] = " "
-                row.wrapped = True
+                row.wrapped = WRAP_PAD
                 self.dirty.add(self.y)
                 self.x = self.left
                 self.index()
@@ -888,15 +897,17 @@ class Screen:
     # ----------------------------------------------------------------- resize and scrollback view
 
     def resize(self, cols: int, rows: int) -> None:
-        """New size: rows are cut or padded (no reflow); when the screen gets shorter, lines above
-        the cursor move into the scrollback so the cursor's line stays visible, as in tmux."""
+        """New size. A new width reflows the main screen and its scrollback (see reflow.py; the
+        cursor's row stays where it is on the screen); the alternate screen's rows are cut or
+        padded. When the screen gets shorter, lines above the cursor move into the scrollback
+        so the cursor's line stays visible, as in tmux."""
         cols = max(cols, 1)
         rows = max(rows, 1)
         if cols == self.cols and rows == self.rows:
             return
-        for buf in (self.main, self.alt):
-            for row in buf:
-                row.fit(cols)
+        wrap_pending = self._reflow(cols) if cols != self.cols else False
+        for row in self.alt:
+            row.fit(cols)
         if rows < self.rows:
             cursor_push = max(0, self.y - (rows - 1))
             for _ in range(cursor_push):
@@ -921,12 +932,47 @@ class Screen:
         self.top, self.bottom = 0, rows - 1
         self._set_lr(0, cols - 1)
         self.tabstops = {t for t in self.tabstops if t < cols} | set(range(8, cols, 8))
-        self.pending_wrap = False
+        # A cursor just past a full reflowed row waits there to wrap, as it would have.
+        self.pending_wrap = wrap_pending and self.x == cols - 1
         for s in (self.saved_main, self.saved_alt):
             s.x = min(s.x, cols - 1)
             s.y = min(s.y, rows - 1)
         self.view_offset = min(self.view_offset, len(self.scrollback))
         self.all_dirty = True
+
+    def _reflow(self, cols: int) -> bool:
+        """Re-wrap the main screen and the scrollback at `cols`, keeping the main cursor (on the
+        alternate screen: the one DECSC saved for the main screen) on the same screen row.
+        Every line is renamed (`dropped` moves past the old names): a search or selection made
+        before does not point into the new rows. True when the main cursor ends just past a
+        full row, its wrap pending."""
+        from .reflow import reflow
+
+        saved = self.saved_main
+        x, y = (saved.x, saved.y) if self.alt_active else (self.x, self.y)
+        y = min(max(y, 0), self.rows - 1)
+        # The screen up to its last row with content (or the cursor's): blank rows below are
+        # not lines to keep; they come back as blank rows.
+        last = self.rows - 1
+        while last > y and not any(c != " " for c in self.main[last].chars):
+            last -= 1
+        old = [*self.scrollback, *self.main[: last + 1]]
+        top = len(self.scrollback)
+        new, ((cy, cx, pending), (new_top, _, _)) = reflow(old, [(top + y, x), (top, 0)], self.cols, cols)
+        # The screen's top row stays on its line (the content grows into blank rows below, or
+        # shrinks leaving them), unless the cursor would fall off the bottom.
+        start = max(new_top, cy - (self.rows - 1))
+        self.dropped += len(old)
+        self.scrollback.clear()
+        self.scrollback.extend(new[:start])
+        screen = new[start : start + self.rows]
+        screen += [Row(cols) for _ in range(self.rows - len(screen))]
+        self.main[:] = screen
+        if self.alt_active:
+            saved.x, saved.y, saved.pending_wrap = cx, cy - start, pending
+            return False
+        self.x, self.y = cx, cy - start
+        return pending
 
     def scroll_view(self, lines: int) -> None:
         """Move the view into the scrollback (positive = older) and clamp; marks all rows dirty."""
