@@ -254,3 +254,15 @@ async def test_enter_right_after_scrolling_back_goes_to_the_program() -> None:
         assert view.emulator.view_offset == 0 and not view.browser.active
         assert b"".join(backend.writes) == b"\r"
         assert app.clipboard == ""
+
+
+async def test_a_resize_ends_scrollback_mode_and_reflows_the_history() -> None:
+    app = PaneApp(Backend(OUTPUT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await ready(pilot)
+        await press(pilot, "shift+pageup", "slash", *"row 1999", "enter")
+        assert view.browser.matches
+        await pilot.resize_terminal(50, 24)
+        await pilot.pause()
+        assert not view.browser.active and view.browser.matches == []
+        assert view.emulator.screen.display()[-6:-2] == [LONG[:50], LONG[50:100], LONG[100:150], LONG[150:]]

@@ -153,6 +153,8 @@ class TerminalView(Widget, can_focus=True):
         if cols <= 0 or rows <= 0:
             return
         if (cols, rows) != (self.emulator.cols, self.emulator.rows):
+            if self.browser.painting:
+                self.browser.leave()  # the rows are reflowed and renamed: matches point nowhere
             self.emulator.resize(cols, rows)
             if self._reader is not None:
                 self._enqueue((cols, rows))
