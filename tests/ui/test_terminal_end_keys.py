@@ -107,3 +107,19 @@ async def test_ctrl_w_on_a_live_shell_asks_first(rig: Rig, size: tuple[int, int]
         await wait_for(pilot, lambda: screen.terminals is None, "the tab closed")
         assert isinstance(app.focused, SessionTable)
         assert "hello-42" in screen_text(view)  # it was the live shell that was closed
+
+
+async def test_an_ended_tab_keeps_its_scrollback_mode_keys_while_the_mode_is_on(rig: Rig) -> None:
+    """shift+pageup still opens the history of an ended tab; while that mode is on its keys are
+    its own (q leaves the mode), and once it is left they are the console's again (q quits)."""
+    async with rig.run((120, 35)) as (_, app, pilot, screen):
+        session = await select_vsay(pilot, screen)
+        view = await attached(pilot, screen, session)
+        await type_line(pilot, "seq 1 200; exit")
+        await wait_for(pilot, lambda: view.ended is not None, "the end of the shell", view)
+        await pilot.press("shift+pageup")
+        assert view.browser.active
+        await pilot.press("q")  # the mode's: back to the live screen, the console goes on
+        assert not view.browser.active and app.is_running
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the console quit")

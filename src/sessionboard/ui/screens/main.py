@@ -507,13 +507,18 @@ class MainScreen(EndpointActions, Screen[None]):
         tabs = self.terminals
         if tabs is None:
             return
+        pane = tabs.pane_for(key)
+        if pane is not None and self.focused is not None and pane in self.focused.ancestors_with_self:
+            # The table takes the keyboard now, before the pane goes: a key that arrives while it
+            # is being removed must find the board's bindings, not a terminal no longer there.
+            self.set_focus(self.table)
         await tabs.close(key)
         if not tabs.panes:
             await tabs.remove()
             self.remove_class("-terminal")
-            self.table.focus()
+            self.set_focus(self.table)
         elif self.focused is None:
-            self.table.focus()
+            self.set_focus(self.table)
 
     async def _open_terminal(self, provider: Provider, session: Session) -> None:
         """A tab for `session` whose terminal resolves and connects in its own task."""
