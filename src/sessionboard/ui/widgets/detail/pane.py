@@ -1,5 +1,11 @@
 """Every normalized field of the selected session, then the provider's own JSON (masked in `raw`
-by the adapter), then the richer answer of the provider's "get" when the screen fetched one."""
+by the adapter), then the richer answer of the provider's "get" when the screen fetched one.
+
+All of it is the provider's text: each field is escaped and bounded (`FIELD_LIMIT`), and the JSON
+is a bounded view (`RAW_LIMIT`) that says how much was left out where it was cut. A session of
+50 MB froze the console for two minutes when the whole of it was laid out here; building its view
+now costs what is shown, whatever the session's size.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,78 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sessionboard.model import Session, SessionKey
+from sessionboard.model import Session, SessionKey, safe_text
 from sessionboard.model.session import JSON_KEYS
+from sessionboard.ui.plain import plain
 from sessionboard.ui.widgets.detail.vnc import vnc_text
 
+FIELD_LIMIT = 1000
+"""Characters of one normalized field shown (a name, a target...)."""
+RAW_LIMIT = 64 * 1024
+"""Characters of a session's JSON shown; the rest is counted, not laid out."""
+_MAX_DEPTH = 64
+"""Deeper JSON is not shown: the view is for reading, and each level indents it further."""
 
-def _json(value: Any) -> str:
+
+_KEY_LIMIT = 256
+"""Characters of an object's key shown, whatever is left of the budget (a key is a label)."""
+
+
+def _more(count: int, what: str) -> str:
+    """`what` is a plural; one of it is said in the singular."""
+    return f"… ({count:,} more {what if count != 1 else what[:-1]})"
+
+
+def _clip(value: Any, budget: list[int], depth: int = 0) -> Any:
+    """A copy of `value` holding about `budget[0]` characters of its JSON, taken in order: a
+    string is cut, a list or an object ended, once the budget is spent, each saying how much it
+    left out. It costs what it keeps, not what `value` holds: a huge session is not walked."""
+    if depth > _MAX_DEPTH:
+        return "… (nested deeper than this view shows)"
+    if isinstance(value, str):
+        keep = max(0, budget[0])
+        budget[0] -= min(len(value), keep) + 2
+        return value if len(value) <= keep else value[:keep] + _more(len(value) - keep, "characters")
+    indent = 2 * depth + 4  # a line of its own, indented
+    if isinstance(value, dict):
+        result: dict[str, Any] = {}
+        for done, (key, item) in enumerate(value.items()):
+            if budget[0] <= 0:
+                result["…"] = _more(len(value) - done, "keys")
+                break
+            budget[0] -= indent
+            name = str(key)
+            budget[0] -= min(len(name), _KEY_LIMIT)
+            if len(name) > _KEY_LIMIT:
+                name = name[:_KEY_LIMIT] + _more(len(name) - _KEY_LIMIT, "characters")
+            result[name] = _clip(item, budget, depth + 1)
+        return result
+    if isinstance(value, (list, tuple)):
+        items: list[Any] = []
+        for done, item in enumerate(value):
+            if budget[0] <= 0:
+                items.append(_more(len(value) - done, "items"))
+                break
+            budget[0] -= indent
+            items.append(_clip(item, budget, depth + 1))
+        return items
+    if value is None or isinstance(value, (bool, int, float)):
+        budget[0] -= 8
+        return value
+    return _clip(str(value), budget, depth)
+
+
+def raw_view(value: Any, limit: int = RAW_LIMIT) -> str:
+    """`value` as indented JSON for a person, about `limit` characters at most, every control
+    character escaped; where it was cut it says how much more there is."""
+    clipped = _clip(value, [limit])
     try:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str, sort_keys=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(clipped, indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = str(clipped)
+    if len(text) > 2 * limit:  # deep nesting: its indentation alone outgrew the budget
+        text = text[: 2 * limit] + "\n" + _more(len(text) - 2 * limit, "characters of indented JSON")
+    return safe_text(text, multiline=True)
 
 
 def detail_text(
@@ -33,22 +101,22 @@ def detail_text(
             continue
         value = getattr(session, key)
         text.append(f"{key:<14}", style="bold")
-        text.append(("—" if value is None else str(value)) + "\n", style="dim" if value is None else "")
+        text.append(("—" if value is None else safe_text(value, limit=FIELD_LIMIT)) + "\n", style="dim" if value is None else "")
     if session.stale:
         text.append(f"{'heartbeat':<14}", style="bold")
         text.append("stale (no heartbeat within the configured time)\n", style="yellow")
     if session.kind == "tasknet":
         text.append(vnc_text(session, vnc_password))
     text.append("\nraw\n", style="bold underline")
-    text.append(_json(session.raw) + "\n")
+    text.append(raw_view(session.raw) + "\n")
     if rich is not None:
         text.append("\ndetails (get)\n", style="bold underline")
         if rich.raw == session.raw:
             text.append("the same as raw\n", style="dim italic")
         else:
-            text.append(_json(rich.raw) + "\n")
+            text.append(raw_view(rich.raw) + "\n")
     if note:
-        text.append("\n" + note + "\n", style="dim italic")
+        text.append("\n" + safe_text(note, limit=FIELD_LIMIT) + "\n", style="dim italic")
     return text
 
 
@@ -84,7 +152,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.session = session
         self.rich = rich
         self.note = note
-        self.border_title = f"detail · {session.provider}" if session else "detail"
+        self.border_title = plain(f"detail · {session.provider}") if session else "detail"
         password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
         self.query_one(Static).update(detail_text(session, rich=rich, note=note, vnc_password=password))
 
