@@ -25,6 +25,9 @@ FIELD_LIMIT = 1000
 """Characters of one normalized field shown (a name, a target...)."""
 RAW_LIMIT = 64 * 1024
 """Characters of a session's JSON shown; the rest is counted, not laid out."""
+RAW_LINES = 2000
+"""Lines of a session's JSON shown: each is a row the pane lays out and paints (a list of 100,000
+numbers is short in characters and long in rows)."""
 _MAX_DEPTH = 64
 """Deeper JSON is not shown: the view is for reading, and each level indents it further."""
 
@@ -38,26 +41,43 @@ def _more(count: int, what: str) -> str:
     return f"… ({count:,} more {what if count != 1 else what[:-1]})"
 
 
-def _clip(value: Any, budget: list[int], depth: int = 0) -> Any:
-    """A copy of `value` holding about `budget[0]` characters of its JSON, taken in order: a
-    string is cut, a list or an object ended, once the budget is spent, each saying how much it
-    left out. It costs what it keeps, not what `value` holds: a huge session is not walked."""
+class _Budget:
+    """What a view may still hold: characters of JSON, and lines (each one costs a laid-out row)."""
+
+    __slots__ = ("chars", "lines")
+
+    def __init__(self, chars: int, lines: int) -> None:
+        self.chars = chars
+        self.lines = lines
+
+    @property
+    def spent(self) -> bool:
+        return self.chars <= 0 or self.lines <= 0
+
+    def line(self, depth: int) -> None:
+        self.lines -= 1
+        self.chars -= 2 * depth + 4  # its indentation and punctuation
+
+
+def _clip(value: Any, budget: _Budget, depth: int = 0) -> Any:
+    """A copy of `value` holding what the budget allows of its JSON, taken in order: a string is
+    cut, a list or an object ended, once the budget is spent, each saying how much it left out.
+    It costs what it keeps, not what `value` holds: a huge session is not walked."""
     if depth > _MAX_DEPTH:
         return "… (nested deeper than this view shows)"
     if isinstance(value, str):
-        keep = max(0, budget[0])
-        budget[0] -= min(len(value), keep) + 2
+        keep = max(0, budget.chars)
+        budget.chars -= min(len(value), keep) + 2
         return value if len(value) <= keep else value[:keep] + _more(len(value) - keep, "characters")
-    indent = 2 * depth + 4  # a line of its own, indented
     if isinstance(value, dict):
         result: dict[str, Any] = {}
         for done, (key, item) in enumerate(value.items()):
-            if budget[0] <= 0:
+            if budget.spent:
                 result["…"] = _more(len(value) - done, "keys")
                 break
-            budget[0] -= indent
+            budget.line(depth)
             name = str(key)
-            budget[0] -= min(len(name), _KEY_LIMIT)
+            budget.chars -= min(len(name), _KEY_LIMIT)
             if len(name) > _KEY_LIMIT:
                 name = name[:_KEY_LIMIT] + _more(len(name) - _KEY_LIMIT, "characters")
             result[name] = _clip(item, budget, depth + 1)
@@ -65,22 +85,22 @@ def _clip(value: Any, budget: list[int], depth: int = 0) -> Any:
     if isinstance(value, (list, tuple)):
         items: list[Any] = []
         for done, item in enumerate(value):
-            if budget[0] <= 0:
+            if budget.spent:
                 items.append(_more(len(value) - done, "items"))
                 break
-            budget[0] -= indent
+            budget.line(depth)
             items.append(_clip(item, budget, depth + 1))
         return items
     if value is None or isinstance(value, (bool, int, float)):
-        budget[0] -= 8
+        budget.chars -= 8
         return value
     return _clip(str(value), budget, depth)
 
 
-def raw_view(value: Any, limit: int = RAW_LIMIT) -> str:
-    """`value` as indented JSON for a person, about `limit` characters at most, every control
-    character escaped; where it was cut it says how much more there is."""
-    clipped = _clip(value, [limit])
+def raw_view(value: Any, limit: int = RAW_LIMIT, lines: int = RAW_LINES) -> str:
+    """`value` as indented JSON for a person, about `limit` characters and `lines` lines at most,
+    every control character escaped; where it was cut it says how much more there is."""
+    clipped = _clip(value, _Budget(limit, lines))
     try:
         text = json.dumps(clipped, indent=2, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
