@@ -201,6 +201,7 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         await pilot.pause()
         await pilot.press("y")  # the progress toast and the title name it; the result is a toast
+        await wait_for(pilot, lambda: any(f"id_{SHOWN}" in m for m in messages(app)), "a toast naming it, escaped")
         await wait_for(pilot, lambda: screen.last_result is not None, "the close answered")
         await pilot.press("l")  # the logs' title names it
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")
@@ -218,7 +219,6 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
         # nor wipes what it shows.
         assert emulator.title != "PWNED" and "reason_\\x1b]0;PWNED" in "".join(emulator.screen.display())
         assert session.name == hostile("name")
-        assert any(f"id_{SHOWN}" in m for m in messages(app))  # the toasts name the session, escaped
     shown = re.sub(r"\s+", "", "".join(seen))
     for field in ("name", "user", "target", "id", "reason", "lab-id", "lab-name", "lab-user", "lab-target", "error"):
         assert f"{field}_\\x1b" in shown, field  # each is on screen, its controls as escapes
