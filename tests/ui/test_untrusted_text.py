@@ -23,7 +23,7 @@ from textual.driver import Driver
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
-from sessionboard.model import Session, parse_instant
+from sessionboard.model import Session, is_safe, parse_instant, safe_text
 from sessionboard.poller import Snapshot
 from sessionboard.providers.tasknet import lease_end
 from sessionboard.sim.cluster import SimCluster
@@ -227,6 +227,15 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
     for raw in RAW_CONTROLS:  # ...and not one of its controls was written
         assert raw not in output, repr(raw)
     assert stray_controls(output) == []
+
+
+def test_a_cell_takes_a_printable_value_as_it_is_and_escapes_the_rest() -> None:
+    """`cell_text`'s fast path: a printable value is safe, for every code point there is."""
+    assert all(is_safe(c) for c in map(chr, range(0x110000)) if c.isprintable())
+    assert columns.cell_text("machine 7") == "machine 7"
+    assert columns.cell_text(hostile("name")) == safe_text(hostile("name"))
+    assert columns.cell_text("\u202eevil") == "\\u202eevil"
+    assert len(columns.cell_text("x" * 1_000_000)) < columns.CELL_LIMIT + 40
 
 
 # ---- row 4: markup in provider text is text ------------------------------------------------------

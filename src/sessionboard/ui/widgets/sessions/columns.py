@@ -80,8 +80,15 @@ def countdown(expires_at: str | None, now: float, active: bool = True) -> str:
 
 
 def cell_text(value: str | None) -> str:
-    """A provider's string as its cell shows it: one line, control bytes escaped, bounded."""
-    return safe_text(value, limit=CELL_LIMIT) if value else ""
+    """A provider's string as its cell shows it: one line, control bytes escaped, bounded.
+
+    Most values are short and printable (`str.isprintable` is false for every character
+    `safe_text` escapes): those are taken as they are, at C speed, 10,000 rows at a time."""
+    if not value:
+        return ""
+    if isinstance(value, str) and len(value) <= CELL_LIMIT and value.isprintable():
+        return value
+    return safe_text(value, limit=CELL_LIMIT)
 
 
 def status_text(session: Session) -> str:
