@@ -28,7 +28,9 @@ from sessionboard.poller import Snapshot
 from sessionboard.providers.tasknet import lease_end
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.sim.faults import Fault
-from sessionboard.sim.tasknet import BrowserSession
+from sessionboard.sim.devices import DevicesSim
+from sessionboard.sim.tasknet import BrowserSession, TasknetSim
+from sessionboard.sim.vsay import VsaySim
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.ui.app import SessionboardApp
 from sessionboard.ui.screens.confirm import ConfirmScreen
@@ -53,8 +55,9 @@ def hostile(field: str) -> str:
 def seed_vsay(cluster: SimCluster, session_id: str, *, name: str, user: str, target: str) -> None:
     """One active vsay session with these strings where the adapter reads name, user, target, id."""
     sim = cluster.sims["vsay"]
+    assert isinstance(sim, VsaySim)
     base = next(s for s in sim.sessions.values() if s.active)
-    sim.sessions[session_id] = dataclasses.replace(  # type: ignore[attr-defined]
+    sim.sessions[session_id] = dataclasses.replace(
         base,
         id=session_id,
         user={**base.user, "name": user},
@@ -65,7 +68,8 @@ def seed_vsay(cluster: SimCluster, session_id: str, *, name: str, user: str, tar
 def seed_devices(cluster: SimCluster, changes: list[dict[str, Any]]) -> list[str]:
     """Active devices sessions (raw dicts in the simulator) overwritten with `changes`; their ids."""
     sim = cluster.sims["devices"]
-    org = sim.orgs[sim.default_org]  # type: ignore[attr-defined]
+    assert isinstance(sim, DevicesSim)
+    org = sim.orgs[sim.default_org]
     active = org.active()
     assert len(active) >= len(changes), "the seed has too few active devices sessions"
     ids = []
@@ -93,7 +97,8 @@ def seed_tasknet(cluster: SimCluster, session_id: str, **wire: Any) -> None:
             return {**super().to_json(), **wire}
 
     sim = cluster.sims["tasknet"]
-    store = next(iter(sim.modes.values()))  # type: ignore[attr-defined]
+    assert isinstance(sim, TasknetSim)
+    store = next(iter(sim.modes.values()))
     old_id, base = next((k, s) for k, s in store.items() if s.status == "running")
     del store[old_id]
     store[session_id] = Seeded(**{**dataclasses.asdict(base), "session_uuid": session_id})
@@ -205,7 +210,7 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
         await wait_for(pilot, lambda: screen.last_result is not None, "the close answered")
         await pilot.press("l")  # the logs' title names it
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")
-        await wait_for(pilot, lambda: app.screen.fetches > 0, "the logs read")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen.fetches > 0, "the logs read")
         await pilot.press("escape")
         await pilot.pause()
         select(screen, "ssh", lambda s: s.id == vsay_id)
@@ -429,7 +434,7 @@ def test_the_detail_of_a_50_mb_session_is_bounded_and_says_what_was_cut() -> Non
     left = int(re.search(r"\(([\d,]+) more items\)", text).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert 100_000 - RAW_LIMIT // 4 < left < 100_000  # the list was ended, saying how much it left out
     assert "(2 more keys)" in text  # and the object, once the budget was spent
-    assert f"{len(session.name) - 1000:,} more characters" in text  # the name field, bounded
+    assert session.name is not None and f"{len(session.name) - 1000:,} more characters" in text  # the name, bounded
     blob = raw_view({"blob": session.raw["blob"]})
     cut = int(re.search(r"\(([\d,]+) more characters\)", blob).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert BIG - RAW_LIMIT < cut < BIG and len(blob) < RAW_LIMIT + 100
