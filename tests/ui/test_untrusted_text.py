@@ -202,18 +202,11 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
         session = select(screen, "ssh", lambda s: s.id == vsay_id)
         screen.action_detail()  # the detail pane: every field and the raw JSON
         await pilot.pause(0.5)
-        await pilot.press("x")  # the confirmation names the session by id and name
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
-        await pilot.pause()
-        await pilot.press("y")  # the progress toast and the title name it; the result is a toast
-        await wait_for(pilot, lambda: any(f"id_{SHOWN}" in m for m in messages(app)), "a toast naming it, escaped")
-        await wait_for(pilot, lambda: screen.last_result is not None, "the close answered")
         await pilot.press("l")  # the logs' title names it
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen) and app.screen.fetches > 0, "the logs read")
         await pilot.press("escape")
         await pilot.pause()
-        select(screen, "ssh", lambda s: s.id == vsay_id)
         await pilot.press("t")  # a terminal tab named after it, ended with the provider's words
         await wait_for(pilot, lambda: screen.terminals is not None and screen.terminals.live_count == 0
                        and bool(screen.terminals.panes), "the terminal ended")
@@ -223,6 +216,17 @@ async def test_no_terminal_control_a_provider_sends_reaches_the_terminal(monkeyp
         # The end reason is fed to the terminal's emulator: escaped, it neither sets its title
         # nor wipes what it shows.
         assert emulator.title != "PWNED" and "reason_\\x1b]0;PWNED" in "".join(emulator.screen.display())
+        screen.table.focus()
+        select(screen, "ssh", lambda s: s.id == vsay_id)
+        await pilot.press("x")  # the confirmation names the session by id and name
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
+        await pilot.pause()
+        seen.append(screen_text(app))
+        await pilot.press("y")  # the progress toast and the title name it; the result is a toast
+        await wait_for(pilot, lambda: any(f"id_{SHOWN}" in m for m in messages(app)), "a toast naming it, escaped")
+        await wait_for(pilot, lambda: screen.last_result is not None, "the close answered")
+        await pilot.pause(0.5)
+        seen.append(screen_text(app))
         assert session.name == hostile("name")
     shown = re.sub(r"\s+", "", "".join(seen))
     for field in ("name", "user", "target", "id", "reason", "lab-id", "lab-name", "lab-user", "lab-target", "error"):
