@@ -28,13 +28,20 @@ from sessionboard.poller import Snapshot
 from sessionboard.providers.tasknet import lease_end
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.sim.faults import Fault
+from sessionboard.sim.agents import AgentsSim
 from sessionboard.sim.devices import DevicesSim
+from sessionboard.sim.rufus import RufusSim
 from sessionboard.sim.tasknet import BrowserSession, TasknetSim
 from sessionboard.sim.vsay import VsaySim
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.ui.app import SessionboardApp
+from sessionboard.ui.screens.ask import AskTextScreen
 from sessionboard.ui.screens.confirm import ConfirmScreen
+from sessionboard.ui.screens.devices_active import DevicesActiveScreen
+from sessionboard.ui.screens.extend import MinutesScreen
 from sessionboard.ui.screens.logs import LogsScreen
+from sessionboard.ui.screens.prompts import HostKeyScreen, KbdIntScreen, PasswordScreen
+from sessionboard.ui.screens.stats import StatsScreen
 from sessionboard.ui.widgets.detail.pane import RAW_LIMIT, detail_text, raw_view
 from sessionboard.ui.widgets.sessions import columns
 from sessionboard.ui.widgets.sessions.columns import countdown, short_time
@@ -102,6 +109,26 @@ def seed_tasknet(cluster: SimCluster, session_id: str, **wire: Any) -> None:
     old_id, base = next((k, s) for k, s in store.items() if s.status == "running")
     del store[old_id]
     store[session_id] = Seeded(**{**dataclasses.asdict(base), "session_uuid": session_id})
+
+
+def seed_rufus(cluster: SimCluster, token: str, alias: str) -> None:
+    """An active rufus session with this token (its id) and alias (its name)."""
+    sim = cluster.sims["rufus"]
+    assert isinstance(sim, RufusSim)
+    old, session = next((k, s) for k, s in sim.sessions.items() if s.active)
+    del sim.sessions[old]
+    session.token_session, session.alias = token, alias
+    sim.sessions[token] = session
+
+
+def seed_agents(cluster: SimCluster, task: str, linked: str) -> None:
+    """An agents session whose task id (its target) and linked providerSessionId are these."""
+    sim = cluster.sims["agents"]
+    assert isinstance(sim, AgentsSim)
+    session = next(iter(sim.sessions.values()))
+    del sim.by_task[session.task_id]
+    session.task_id, session.provider_session_id = task, linked
+    sim.by_task[task] = session.id
 
 
 # ---- what the app writes to its terminal ---------------------------------------------------------
@@ -245,6 +272,74 @@ def test_a_cell_takes_a_printable_value_as_it_is_and_escapes_the_rest() -> None:
     assert columns.cell_text(hostile("name")) == safe_text(hostile("name"))
     assert columns.cell_text("\u202eevil") == "\\u202eevil"
     assert len(columns.cell_text("x" * 1_000_000)) < columns.CELL_LIMIT + 40
+
+
+VNC_ID = "0b0e5a1c-9a43-4c1e-8a52-3f1f0c2d7e11"
+"""The simulator takes only a UUID in a session's path (the VNC password is read by id)."""
+
+
+async def test_the_other_views_of_provider_text_write_no_control_either() -> None:
+    """Statistics, the device view, the extend and link questions, a revealed VNC password, the
+    SSH dialogs (the server's words) and the welcome screen's problems: each shows hostile text
+    as escapes, and none of its controls reaches the terminal."""
+    cluster = make_cluster()
+    vsay = cluster.sims["vsay"]
+    assert isinstance(vsay, VsaySim)
+    for index, machine in enumerate(vsay.machines.values()):
+        machine["name"] = hostile(f"machine{index}")
+    seed_rufus(cluster, hostile("token"), hostile("alias"))
+    seed_agents(cluster, hostile("task"), hostile("linked"))
+    tn_id = hostile("tn")
+    seed_tasknet(cluster, tn_id)
+    seed_tasknet(cluster, VNC_ID, isVncEnabled=True, vncMode=hostile("mode"), vncPassword=hostile("password"))
+    seen: list[str] = []
+
+    async def look(pilot: Pilot[Any], app: App[Any], ready: Callable[[], bool], what: str) -> None:
+        await wait_for(pilot, ready, what)
+        await pilot.pause(0.3)
+        seen.append(screen_text(app))
+
+    async with recorded_console(cluster, poll_interval=600) as (app, pilot, screen, written):
+        screen.action_stats()
+        await look(pilot, app, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None, "stats")
+        await pilot.press("escape")
+        screen.action_device_active()
+        await look(pilot, app, lambda: isinstance(app.screen, DevicesActiveScreen) and bool(app.screen.rows), "devices")
+        await pilot.press("escape")
+        select(screen, "browsers", lambda s: s.id == tn_id)
+        screen.action_extend()
+        await look(pilot, app, lambda: isinstance(app.screen, MinutesScreen), "the extend question")
+        await pilot.press("escape")
+        await pilot.pause()
+        select(screen, "browsers", lambda s: s.id == VNC_ID)
+        screen.action_vnc_reveal()
+        await look(pilot, app, lambda: screen.detail.vnc is not None, "the password revealed")
+        select(screen, "agents", lambda s: s.target == hostile("task"))
+        screen.action_link_provider_session()
+        await look(pilot, app, lambda: isinstance(app.screen, AskTextScreen), "the link question")
+        await pilot.press("escape")
+        for dialog in (
+            HostKeyScreen(hostile("host"), 22, "ssh-ed25519", "SHA256:abc"),
+            PasswordScreen(hostile("prompt")),
+            KbdIntScreen(hostile("challenge"), hostile("instructions"), [(hostile("question"), False)]),
+        ):
+            app.push_screen(dialog)
+            await look(pilot, app, lambda: app.screen is dialog, type(dialog).__name__)
+            dialog.dismiss(None)
+            await pilot.pause()
+    welcome = SessionboardApp(None, problems=[hostile("problem")])
+    welcome_written = record_output(welcome)
+    async with welcome.run_test(headless=False, size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        seen.append(screen_text(welcome))
+    shown = re.sub(r"\s+", "", "".join(seen))
+    fields = ["machine0", "token", "alias", "tn", "mode", "password", "task", "linked", "host", "prompt",
+              "challenge", "instructions", "question", "problem"]
+    assert [f for f in fields if f"{f}_\\x1b" not in shown] == []  # each on screen, as escapes
+    for output in (TEXTUAL_OWN.sub("", "".join(written)), TEXTUAL_OWN.sub("", "".join(welcome_written))):
+        assert "PWNED" in output
+        assert [raw for raw in RAW_CONTROLS if raw in output] == []
+        assert stray_controls(output) == []
 
 
 # ---- row 4: markup in provider text is text ------------------------------------------------------
