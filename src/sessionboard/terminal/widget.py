@@ -33,10 +33,13 @@ from rich.style import Style
 from textual import events
 from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.color import Color
+from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+
+from sessionboard.model import safe_text
 
 from .backend import TerminalBackend, TerminalClosed
 from .browse import Browser, Mark
@@ -127,7 +130,7 @@ class TerminalView(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.backend = backend
         self.title = title
-        self.border_title = title
+        self.border_title = Content(title)  # a str border title is markup: "[/]" in a session name raised
         self.emulator = Emulator(80, 24, on_reply=self._send_reply)
         self.ended: str | None = None
         self.frames = 0  # refresh calls made (Textual coalesces them into frames), for the benchmark
@@ -232,7 +235,7 @@ class TerminalView(Widget, can_focus=True):
     def _end(self, reason: str) -> None:
         if self.ended is not None:
             return
-        self.ended = reason
+        self.ended = reason = safe_text(reason, limit=1000)  # the reason may carry a server's own words
         if self._writer is not None and not self._writer.done():
             self._writer.cancel()
         self.browser.leave()

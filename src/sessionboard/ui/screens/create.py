@@ -28,6 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from sessionboard.model import CreateField, FieldError, parse_values, safe_text
+from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT, plain, plain_text
 
 Taken = Mapping[str, Mapping[str, str]]
 """field name -> value -> why it is in use (`Provider.taken_values`)."""
@@ -35,7 +36,7 @@ Taken = Mapping[str, Mapping[str, str]]
 
 def option(value: str, taken: Mapping[str, str]) -> tuple[Text, str]:
     """A value offered in a list, marked when it is in use (by what: under the field, once chosen)."""
-    label = Text(safe_text(value))
+    label = plain_text(value)
     if value in taken:
         label.append("  · in use", style="yellow")
     return label, value
@@ -45,7 +46,7 @@ def field_widget(spec: CreateField, taken: Mapping[str, str] | None = None) -> W
     widget_id = f"field-{spec.name}"
     taken = taken or {}
     if spec.type == "bool":
-        return Checkbox(spec.help, value=bool(spec.default), id=widget_id)
+        return Checkbox(plain(spec.help), value=bool(spec.default), id=widget_id)
     if spec.type == "choice":
         options = [option(choice, taken) for choice in spec.choices]
         if spec.default is not None and spec.default in spec.choices:
@@ -174,7 +175,7 @@ class CreateScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"create · {safe_text(self.provider)} ({self.kind})"
+            box.border_title = plain(f"create · {self.provider} ({self.kind})")
             with VerticalScroll():
                 for spec in self.fields:
                     taken = self.taken.get(spec.name)
@@ -207,7 +208,7 @@ class CreateScreen(ModalScreen[None]):
         value = self.raw_values().get(name)
         why = self.taken.get(name, {}).get(value) if isinstance(value, str) else None
         note.set_class(bool(why), "-shown")
-        note.update(f"{safe_text(value)} is in use: {safe_text(why)}" if why else "")
+        note.update(f"{safe_text(value, limit=LINE_LIMIT)} is in use: {safe_text(why, limit=LINE_LIMIT)}" if why else "")
 
     @on(Select.Changed)
     def _picked(self, event: Select.Changed) -> None:
@@ -247,7 +248,7 @@ class CreateScreen(ModalScreen[None]):
             values = parse_values(self.fields, self.raw_values())
         except FieldError as exc:
             self.problems = str(exc)
-            self.query_one("#errors", Label).update("\n".join(safe_text(str(exc)).split("; ")))
+            self.query_one("#errors", Label).update("\n".join(safe_text(str(exc), limit=MESSAGE_LIMIT).split("; ")))
             return None
         self.problems = ""
         self.query_one("#errors", Label).update("")
@@ -270,7 +271,9 @@ class CreateScreen(ModalScreen[None]):
         """The provider refused: its words in the form, every value as typed, Create again."""
         self.sending = False
         self.problems = message
-        self.query_one("#errors", Label).update(f"{safe_text(self.provider)} refused it: {safe_text(message)}")
+        self.query_one("#errors", Label).update(
+            f"{safe_text(self.provider)} refused it: {safe_text(message, limit=MESSAGE_LIMIT)}"
+        )
         button = self.query_one("#create", Button)
         button.disabled = False
         button.label = "Create"

@@ -22,6 +22,7 @@ from sessionboard.errors import ProviderError
 from sessionboard.model import safe_text
 from sessionboard.providers.lease import LeaseChange, clock_time
 from sessionboard.ui.clock import Now
+from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT, plain
 
 # Opened only from a provider's session: the adapters (and this import) are loaded by then.
 Plan = Callable[[int | None], LeaseChange]
@@ -98,7 +99,7 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
 
     def __init__(self, question: str, plan: Plan, now: Now) -> None:
         super().__init__()
-        self.question = safe_text(question)  # it names the session: provider text
+        self.question = safe_text(question, limit=MESSAGE_LIMIT)  # it names the session: provider text
         self.plan = plan
         self.now = now
         self.first = plan(None)
@@ -146,13 +147,13 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
             try:
                 change = self.plan(minutes)
             except ProviderError as exc:
-                problem = safe_text(exc.message)
+                problem = safe_text(exc.message, limit=LINE_LIMIT)
         # The lease as the table has it now: a poll may show it extended, or ended, meanwhile.
         current = self.query_one("#current", Label)
         try:
             current_end = (change or self.plan(None)).current_end
         except ProviderError as exc:  # the session has ended: nothing left to extend
-            change, problem = None, safe_text(exc.message)
+            change, problem = None, safe_text(exc.message, limit=LINE_LIMIT)
             current.update(f"ends now   {problem}")
         else:
             if current_end is None:
@@ -171,7 +172,7 @@ class MinutesScreen(ModalScreen["tuple[int, bool] | None"]):
         if not shortens and box.value:
             box.value = False  # the lease moved on (a poll, the clock): no shortening left to confirm
         if change is not None and shortens:
-            box.label = f"yes, end it sooner ({clock_time(change.new_end)}, in {_left(change.new_end, now)})"
+            box.label = plain(f"yes, end it sooner ({clock_time(change.new_end)}, in {_left(change.new_end, now)})")
         button = self.query_one("#ok", Button)
         button.label = "Shorten" if shortens else "Extend"
         button.variant = "error" if shortens else "primary"
