@@ -304,7 +304,8 @@ async def test_x_on_a_session_with_a_terminal_ends_it_with_session_closed(rig: R
         await pilot.press("y")
         await wait_for(pilot, lambda: view.ended is not None, "the terminal ended", view)
         assert view.ended == "session closed"
-        assert "session closed" in str(pane_of(screen, session).status.render())
+        status = pane_of(screen, session).status  # the tab hears of the end by a message, after the view
+        await wait_for(pilot, lambda: "session closed" in str(status.render()), "the status line saying so")
 
 
 async def test_a_session_ended_elsewhere_ends_its_terminal_at_the_next_poll(rig: Rig) -> None:
@@ -318,7 +319,8 @@ async def test_a_session_ended_elsewhere_ends_its_terminal_at_the_next_poll(rig:
         screen.poll_now(session.provider)
         await wait_for(pilot, lambda: view.ended is not None, "the terminal ended", view)
         assert view.ended == f"the session ended in {session.provider}"
-        assert view.ended in str(pane_of(screen, session).status.render())
+        status = pane_of(screen, session).status  # the tab hears of the end by a message, after the view
+        await wait_for(pilot, lambda: str(view.ended) in str(status.render()), "the status line saying so")
         assert screen.table.row_count > 0  # the board is undisturbed
 
 
