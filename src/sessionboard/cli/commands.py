@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sessionboard.cli import output
@@ -71,7 +72,11 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
     if not providers:
         _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
         return EXIT_FAIL
-    results = await _poll_all(providers)
+    return print_listing(await _poll_all(providers), as_json, show_all)
+
+
+def print_listing(results: Sequence[Sequence[Session] | ProviderError], as_json: bool, show_all: bool) -> int:
+    """What `list` prints for one result per provider, polled here or read from the hub alike."""
     sessions: list[Session] = []
     failed = 0
     for result in results:
@@ -81,7 +86,7 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
         else:
             sessions.extend(s for s in result if show_all or s.active)
     status = EXIT_FAIL if failed else EXIT_OK
-    if failed == len(providers):
+    if failed == len(results):
         return status
     ordered = sort_sessions(sessions)
     if as_json:

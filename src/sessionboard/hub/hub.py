@@ -27,7 +27,7 @@ from sessionboard.hub.connection import REDIS_ERRORS, Backoff, connect, describe
 from sessionboard.hub.lease import Lease, new_token
 from sessionboard.hub.pollnow import PollNow
 from sessionboard.hub.publisher import Base, BaseMoved, LeaseLost, Publisher
-from sessionboard.hub.wire import Keys
+from sessionboard.hub.wire import Keys, Meta
 from sessionboard.poller.loop import ProviderPoller
 from sessionboard.poller.snapshot import Snapshot
 
@@ -67,18 +67,20 @@ class Hub:
         lease_ttl: float = LEASE_TTL,
         name: str | None = None,
         on_event: Callable[[str], None] | None = None,
+        on_published: Callable[[Meta], None] | None = None,
         backoff: Callable[[], Backoff] | None = None,
         request_block: float = REQUEST_BLOCK,
         rng: random.Random | None = None,
     ) -> None:
         """`providers`: each adapter with its poll interval. `name` is the hub's id in Redis and in
-        its lines (default `host:pid`)."""
+        its lines (default `host:pid`). `on_published` is told each poll as published."""
         self.settings = settings
         self.id = name or hub_id()
         self.token = new_token(self.id)
         self.lease_ttl = lease_ttl
         self.request_block = request_block
         self._on_event = on_event or (lambda line: None)
+        self._on_published = on_published or (lambda meta: None)
         self._backoff = backoff or Backoff
         self._rng = rng or random.Random()
         self.slots = {p.name: _Slot(p, interval, Keys(settings.prefix, p.name)) for p, interval in providers}
@@ -174,8 +176,9 @@ class Hub:
 
         async def publish(snap: Snapshot) -> None:
             requested, slot.requested_by = slot.requested_by, None
-            await publisher.publish(base, snap, requested)
+            meta = await publisher.publish(base, snap, requested)
             self._reachable()
+            self._on_published(meta)
 
         poller = ProviderPoller(provider, slot.interval, publish, rng=self._rng)
         poller.snapshot = base.snapshot
