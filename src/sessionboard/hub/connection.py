@@ -9,7 +9,10 @@ from its text: redis-py's messages name the host and port, and a URL is a secret
 
 from __future__ import annotations
 
+import errno
 import random
+import socket
+import ssl
 from typing import TYPE_CHECKING
 
 from redis import exceptions as rex
@@ -44,6 +47,31 @@ def connect(settings: HubSettings, *, timeout: float = TIMEOUT, block: float = 0
     return Redis.from_url(settings.url.get_secret_value(), **kwargs)
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _os_reason(exc: BaseException) -> str | None:
+    """What the socket said, read from the OS error under redis-py's (its errno, its type)."""
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLError):
+            return "TLS failure" + (": certificate verify failed" if isinstance(cause, ssl.SSLCertVerificationError) else "")
+        if isinstance(cause, socket.gaierror):
+            return "host not found"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, OSError) and cause.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+            return "host unreachable"
+        if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
+            return "connection lost"
+    return None
+
+
 def describe(exc: BaseException) -> str:
     """One line for a person, from the exception's type (and known phrases), without its text."""
     text = str(exc).lower()
@@ -61,6 +89,9 @@ def describe(exc: BaseException) -> str:
         if "wrongtype" in text:
             return "a key under the [hub] prefix holds something the hub did not write"
         return "Redis refused a command"
+    reason = _os_reason(exc)
+    if reason is not None:
+        return reason
     if "refused" in text:
         return "connection refused"
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
