@@ -7,6 +7,7 @@ every network action in a worker; widgets only show what the messages bring.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -227,6 +228,10 @@ class MainScreen(EndpointActions, Screen[None]):
         status.latency = snapshot.latency
         status.error = snapshot.error
         status.stale = snapshot.stale
+        held = snapshot.retry_at - snapshot.polled_at if snapshot.retry_at and snapshot.polled_at else None
+        status.retry_at = status.received_at + held if held else None  # on the console's clock
+        status.warning = snapshot.warning_summary
+        status.first_warning = snapshot.warnings[0] if snapshot.warnings else None
         self.panel.update_status(status)
         self._schedule_title()
         if snapshot.error is None and snapshot.changed:
@@ -254,8 +259,9 @@ class MainScreen(EndpointActions, Screen[None]):
             self._title_scheduled = True
             self.call_next(self._update_title)
 
-    def poll_now(self, provider: str | None = None) -> None:
-        self.pollers.poll_now(provider)
+    def poll_now(self, provider: str | None = None) -> dict[str, float]:
+        """Returns the providers whose poll waits for a Retry-After hold, with the seconds left."""
+        return self.pollers.poll_now(provider)
 
     # ---- table events ------------------------------------------------------------------------------------
     @on(SessionTable.OrderChanged)
@@ -357,8 +363,11 @@ class MainScreen(EndpointActions, Screen[None]):
             self.table.focus()
 
     def action_refresh(self) -> None:
-        self.poll_now()
+        held = self.poll_now()
         self.notify(f"polling {len(self.providers)} provider{'s' if len(self.providers) != 1 else ''} now", timeout=2)
+        for name, seconds in held.items():  # deferred, not sent: the provider asked to be left alone
+            self.notify(f"{name}: rate limited, next poll in {math.ceil(seconds)} s", severity="warning",
+                        timeout=4, markup=False)
 
     def action_detail(self) -> None:
         if self.narrow:
@@ -541,7 +550,9 @@ class MainScreen(EndpointActions, Screen[None]):
     async def _create(self, provider: Provider, values: dict[str, Any]) -> str:
         session = await provider.create_session(values)
         self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
-        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
+        note = provider.created_note(session)
+        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ") + (
+            f"; {note}" if note else "")
 
     def action_close_session(self) -> None:
         picked = self._selected_for(Capability.CLOSE, "close")

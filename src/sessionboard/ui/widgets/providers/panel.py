@@ -8,6 +8,7 @@ idle CPU). Here a second's tick rebuilds a few short lines and repaints only if 
 
 from __future__ import annotations
 
+import math
 import textwrap
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sessionboard.model import safe_text
 from sessionboard.ui.clock import Now, system_now
 from sessionboard.ui.widgets.sessions.table import overlay
 
@@ -40,6 +42,18 @@ class ProviderStatus:
     stale: bool = False
     note: str | None = None
     """A fact about what is listed, shown after the count (a devices provider's organization)."""
+    retry_at: float | None = None
+    """On the console's clock: the provider asked (Retry-After) not to be polled before then."""
+    warning: str | None = None
+    """What the last listing left out, in a few words (`2 sessions skipped, 1 duplicate id`)."""
+    first_warning: str | None = None
+    """The first of those warnings in full (cut to the panel's width when shown)."""
+
+
+def retry_text(seconds: float) -> str:
+    """`rate limited, next poll in 30 s`, counting down; the poll comes at 0. The number and its
+    unit are held together (a no-break space) when the panel wraps the line."""
+    return f"rate limited, next poll in {max(1, math.ceil(seconds))}\u00a0s"
 
 
 def age_text(seconds: float) -> str:
@@ -71,6 +85,7 @@ class ProviderPanel(Widget, can_focus=True):
     ProviderPanel > .provider-panel--dim { color: $text-muted; }
     ProviderPanel > .provider-panel--ok { color: $text-success; }
     ProviderPanel > .provider-panel--error { color: $text-error; }
+    ProviderPanel > .provider-panel--warning { color: $text-warning; }
     ProviderPanel > .provider-panel--highlight { background: $block-cursor-blurred-background; }
     ProviderPanel:focus > .provider-panel--highlight {
         background: $block-cursor-background;
@@ -82,6 +97,7 @@ class ProviderPanel(Widget, can_focus=True):
         "provider-panel--dim",
         "provider-panel--ok",
         "provider-panel--error",
+        "provider-panel--warning",
         "provider-panel--highlight",
     }
     BINDINGS = [
@@ -155,6 +171,13 @@ class ProviderPanel(Widget, can_focus=True):
                 first.append((" · " + " · ".join(facts), "provider-panel--dim"))
             else:
                 lines.append([("    " + " · ".join(facts), "provider-panel--dim")])
+        held = status.retry_at - self.now() if status.retry_at is not None else 0.0
+        if held > 0:
+            if self.one_line:
+                first.append(("  " + retry_text(held), "provider-panel--error"))
+            else:
+                for part in textwrap.wrap(retry_text(held), max(10, width - 4)):
+                    lines.append([("    " + part, "provider-panel--error")])
         if status.error:
             message = ("stale · " if status.stale else "") + status.error
             if self.one_line:
@@ -162,6 +185,17 @@ class ProviderPanel(Widget, can_focus=True):
             else:
                 for part in textwrap.wrap(message, max(10, width - 4))[:3]:
                     lines.append([("    " + part, "provider-panel--error")])
+        if status.warning:
+            if self.one_line:
+                first.append(("  ⚠ " + status.warning, "provider-panel--warning"))
+            else:
+                for part in textwrap.wrap("⚠ " + status.warning, max(10, width - 4), subsequent_indent="  ")[:2]:
+                    lines.append([("    " + part, "provider-panel--warning")])
+                if status.first_warning:
+                    room = max(10, width - 6)
+                    text = safe_text(status.first_warning)
+                    text = text if len(text) <= room else text[: room - 1] + "…"
+                    lines.append([("      " + text, "provider-panel--dim")])
         return lines
 
     def _rebuild(self) -> None:
