@@ -13,10 +13,9 @@ import signal
 import time
 
 from sessionboard.cli import output
-from sessionboard.cli.commands import EXIT_FAIL, EXIT_OK, _select, print_listing
+from sessionboard.cli.commands import EXIT_FAIL, EXIT_OK, Result, _select, print_listing
 from sessionboard.config import Config
 from sessionboard.errors import ConfigError, ProviderError
-from sessionboard.model import Session
 from sessionboard.poller.snapshot import Snapshot
 
 NO_DATA = "no data from the hub yet: is `sessionboard hub` running? (--direct polls the provider instead)"
@@ -29,14 +28,14 @@ def _need_hub(config: Config) -> None:
         raise ConfigError(['no [hub] table: team mode needs one, e.g. [hub] url = "env:SESSIONBOARD_REDIS_URL"'], config.path)
 
 
-def _result(snap: Snapshot) -> list[Session] | ProviderError:
-    """A snapshot as `list` takes one provider's answer: its sessions, or its error alone (a direct
-    `list` shows no sessions for a provider that failed, so neither does this)."""
+def _result(snap: Snapshot) -> Result:
+    """A snapshot as `list` takes one provider's answer: its sessions and warnings, or its error
+    alone (a direct `list` shows no sessions for a provider that failed, so neither does this)."""
     if snap.error is not None:
-        return ProviderError(snap.provider, snap.error)
+        return snap.provider, ProviderError(snap.provider, snap.error), ()
     if snap.polls == 0:
-        return ProviderError(snap.provider, NO_DATA)
-    return list(snap.sessions)
+        return snap.provider, ProviderError(snap.provider, NO_DATA), ()
+    return snap.provider, snap.sessions, snap.warnings
 
 
 async def list_from_hub(config: Config, names: list[str] | None, as_json: bool, show_all: bool) -> int:

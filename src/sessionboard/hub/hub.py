@@ -30,6 +30,7 @@ from sessionboard.hub.publisher import Base, BaseMoved, LeaseLost, Publisher
 from sessionboard.hub.wire import Keys, Meta
 from sessionboard.poller.loop import ProviderPoller
 from sessionboard.poller.snapshot import Snapshot
+from sessionboard.providers.retry import MAX_HOLD
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -213,11 +214,13 @@ class Hub:
     @staticmethod
     def _first_delay(base: Base, interval: float) -> float:
         """A hub taking over polls when the previous holder's next poll was due, not at once: the
-        provider still sees one poll per interval."""
-        polled_at = base.snapshot.polled_at
-        if polled_at is None:
-            return 0.0
-        return min(max(0.0, polled_at + interval - time.time()), interval)
+        provider still sees one poll per interval, and a Retry-After hold it asked for is kept."""
+        snap = base.snapshot
+        now = time.time()
+        due = 0.0 if snap.polled_at is None else min(max(0.0, snap.polled_at + interval - now), interval)
+        if snap.retry_at is not None:
+            due = max(due, min(snap.retry_at - now, MAX_HOLD))
+        return due
 
     async def _renew(self, slot: _Slot, lease: Lease) -> None:
         while True:

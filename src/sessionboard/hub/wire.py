@@ -99,6 +99,10 @@ class Meta:
     """The hub that published this poll (its `hub_id`: host, pid and a random part)."""
     requested_by: str | None = None
     """Who asked for this poll with poll-now, when someone did."""
+    warnings: tuple[str, ...] = ()
+    warning_summary: str | None = None
+    retry_at: float | None = None
+    """The provider's Retry-After hold, wall-clock: a hub taking over waits for it too."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +119,9 @@ class Meta:
             "failures": self.failures,
             "hub": self.hub,
             "requested_by": self.requested_by,
+            "warnings": list(self.warnings),
+            "warning_summary": self.warning_summary,
+            "retry_at": self.retry_at,
         }
 
     @classmethod
@@ -132,6 +139,9 @@ class Meta:
             failures=snap.failures,
             hub=hub,
             requested_by=requested_by,
+            warnings=snap.warnings,
+            warning_summary=snap.warning_summary,
+            retry_at=snap.retry_at,
         )
 
     def snapshot(self, sessions: tuple[Session, ...], changed: frozenset[str] = frozenset()) -> Snapshot:
@@ -146,6 +156,9 @@ class Meta:
             polls=self.polls,
             failures=self.failures,
             changed=changed,
+            warnings=self.warnings,
+            warning_summary=self.warning_summary,
+            retry_at=self.retry_at,
         )
 
 
@@ -239,6 +252,9 @@ def _meta_from(obj: dict[str, Any], provider: str, what: str) -> Meta:
     stale = obj.get("stale", False)
     if not isinstance(stale, bool):
         raise BadData(f"{what}: stale is not true or false")
+    warnings = obj.get("warnings", [])
+    if not isinstance(warnings, list) or not all(isinstance(line, str) for line in warnings):
+        raise BadData(f"{what}: warnings is not a list of lines")
     return Meta(
         provider=provider,
         kind=obj["kind"],
@@ -252,6 +268,9 @@ def _meta_from(obj: dict[str, Any], provider: str, what: str) -> Meta:
         failures=counts["failures"],
         hub=_text(obj, "hub", what),
         requested_by=_text(obj, "requested_by", what),
+        warnings=tuple(warnings),
+        warning_summary=_text(obj, "warning_summary", what),
+        retry_at=_number(obj, "retry_at", what),
     )
 
 
