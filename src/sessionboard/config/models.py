@@ -69,6 +69,8 @@ class ProviderBase(_Strict):
     auth_header: str | None = None
     """"bearer", or the name of a header that carries the key as it is."""
     poll_interval: float | None = Field(None, ge=0.5)
+    max_concurrency: int = Field(8, ge=1, le=256)
+    """Requests in flight to this provider at once (rufus lists one request per device)."""
     ca_bundle: str | None = None
     """A PEM file of the CAs that sign this provider's certificate (then only those are trusted)."""
 
