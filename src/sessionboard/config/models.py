@@ -153,6 +153,9 @@ class HubSettings(_Strict):
     """The Redis password, when the URL does not carry one."""
     prefix: str = "sessionboard"
     """The key namespace, so several teams share one Redis."""
+    lease_ttl: float = Field(10.0, ge=1.0, le=300.0, allow_inf_nan=False)
+    """Seconds a hub's lease on a provider lasts unless renewed: when a hub dies, another polls
+    its providers within this plus one interval."""
 
     @field_validator("prefix")
     @classmethod

@@ -234,6 +234,11 @@ class HubFeed:
             await self._emit(view, frozenset())
             return
         view.problem = None
+        if state.meta is None and view.meta is not None:
+            # Redis lost its data (a restart without persistence): what this reader had is kept,
+            # ageing, until a hub publishes the provider again (a new epoch, which reloads).
+            view.cursor = state.cursor
+            return
         view.meta, view.sessions, view.cursor = state.meta, state.sessions, state.cursor
         new = state.sessions
         changed = {sid for sid, s in new.items() if old.get(sid) != s} | (old.keys() - new.keys())

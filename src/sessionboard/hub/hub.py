@@ -99,6 +99,7 @@ class Hub:
         if config.hub is None:
             raise ValueError("the config has no [hub] table")
         providers = make_providers(config)
+        kwargs.setdefault("lease_ttl", config.hub.lease_ttl)
         return cls(config.hub, [(p, config.poll_interval(p.config)) for p in providers], **kwargs)  # type: ignore[arg-type]
 
     # ---- what it holds ---------------------------------------------------------------------------
