@@ -13,7 +13,7 @@ import errno
 import random
 import socket
 import ssl
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from redis import exceptions as rex
 from redis.asyncio import Redis
@@ -34,7 +34,7 @@ REDIS_ERRORS: tuple[type[BaseException], ...] = (rex.RedisError, OSError)
 def connect(settings: HubSettings, *, timeout: float = TIMEOUT, block: float = 0.0) -> Redis:
     """A client for `[hub]` (no connection is made until the first command). `block` is the longest
     blocking read (XREAD BLOCK) the client will send, added to its read timeout."""
-    kwargs: dict[str, object] = {
+    kwargs: dict[str, Any] = {
         "socket_timeout": timeout + block,
         "socket_connect_timeout": timeout,
         "retry": Retry(NoBackoff(), 0),

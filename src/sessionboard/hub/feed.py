@@ -18,12 +18,12 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from sessionboard.hub.connection import REDIS_ERRORS, Backoff, connect, describe
 from sessionboard.hub.pollnow import COOLDOWN, PollNow, who_am_i
 from sessionboard.hub.state import START, load_state
-from sessionboard.hub.wire import STREAM_MAXLEN, BadData, Keys, Meta, decode_change
+from sessionboard.hub.wire import STREAM_MAXLEN, BadData, Entries, Keys, Meta, StreamsRead, decode_change
 from sessionboard.model import Session
 from sessionboard.poller.snapshot import Snapshot
 
@@ -181,14 +181,14 @@ class HubFeed:
         by_stream = {view.keys.changes.encode(): view for view in self.views.values()}
         block_ms = max(1, round(self.block * 1000))
         while True:
-            streams = {view.keys.changes: view.cursor for view in self.views.values()}
-            answer = await redis.xread(streams, count=STREAM_MAXLEN, block=block_ms)
+            streams: dict[Any, Any] = {view.keys.changes: view.cursor for view in self.views.values()}
+            answer = cast(StreamsRead, await redis.xread(streams, count=STREAM_MAXLEN, block=block_ms))
             for stream, entries in answer or []:
                 view = by_stream.get(stream if isinstance(stream, bytes) else str(stream).encode())
                 if view is not None and entries:
                     await self._apply(redis, view, entries)
 
-    async def _apply(self, redis: Redis, view: _View, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+    async def _apply(self, redis: Redis, view: _View, entries: Entries) -> None:
         changed: set[str] = set()
         reload = False
         for entry_id, fields in entries:

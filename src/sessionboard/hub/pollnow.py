@@ -12,10 +12,11 @@ from __future__ import annotations
 import getpass
 import socket
 from dataclasses import dataclass
+from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from sessionboard.hub.wire import Keys, requests_key
+from sessionboard.hub.wire import Entries, Keys, StreamsRead, requests_key
 
 COOLDOWN = 3.0
 """Seconds after a poll-now during which another, from anyone, is refused."""
@@ -60,19 +61,20 @@ class PollNow:
     async def ask(self, provider: str, who: str) -> float:
         """0 when the request went to the hubs; else the seconds until one would be taken."""
         keys = [Keys(self.prefix, provider).pollnow, self.stream]
-        args = [provider, who[:WHO_LIMIT], max(1, round(self.cooldown * 1000)), REQUESTS_MAXLEN]
+        args: list[str | int] = [provider, who[:WHO_LIMIT], max(1, round(self.cooldown * 1000)), REQUESTS_MAXLEN]
         left = int(await self._ask(keys=keys, args=args))
         return left / 1000.0
 
     async def latest_id(self) -> bytes:
         """Where a hub starts reading requests: after the last one already in the stream."""
-        last = await self.redis.xrevrange(self.stream, count=1)
+        last = cast(Entries, await self.redis.xrevrange(self.stream, count=1))
         return last[0][0] if last else b"0-0"
 
     async def read(self, after: bytes, block: float) -> tuple[bytes, list[PollRequest]]:
         """The requests after `after` (waiting up to `block` seconds for one), and the new position.
         An entry that is not a request is skipped."""
-        answer = await self.redis.xread({self.stream: after}, count=100, block=max(1, round(block * 1000)))
+        streams: dict[Any, Any] = {self.stream: after}
+        answer = cast(StreamsRead, await self.redis.xread(streams, count=100, block=max(1, round(block * 1000))))
         found: list[PollRequest] = []
         position = after
         for _stream, entries in answer or []:

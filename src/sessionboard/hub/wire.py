@@ -38,6 +38,12 @@ STREAM_MAXLEN = 1000
 _STRINGS = ("name", "target", "user", "started_at", "ended_at", "last_activity", "expires_at")
 
 
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
+"""Stream entries as redis-py returns them (bytes, no decoding): (id, fields) each."""
+StreamsRead = list[tuple[bytes, Entries]]
+"""What XREAD returns: (stream key, its entries) each."""
+
+
 class BadData(ValueError):
     """A value in Redis that the hub would not have written; the message says what, briefly."""
 
