@@ -6,7 +6,7 @@ the lease length and the moment it was last set, never the end itself.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -39,10 +39,16 @@ class _SessionList(BaseModel):
 
 
 def lease_end(updated_at: str | None, minutes: int | None) -> str | None:
+    """`updatedAt` + `currentLeaseTime` minutes; past the calendar's ends (a huge lease) it clamps
+    to the first or last instant a datetime holds, so the countdown clamps instead of raising."""
     start = parse_instant(updated_at)
     if start is None or minutes is None:
         return None
-    return (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+    try:
+        end = start + timedelta(minutes=minutes)
+    except OverflowError:
+        end = (datetime.max if minutes > 0 else datetime.min).replace(tzinfo=timezone.utc)
+    return end.isoformat().replace("+00:00", "Z")
 
 
 class TasknetProvider(Provider):

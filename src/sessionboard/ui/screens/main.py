@@ -21,11 +21,12 @@ from textual.widgets import Input, Static
 
 from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
-from sessionboard.model import Capability, Session, SessionKey
+from sessionboard.model import Capability, Session, SessionKey, safe_text
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
+from sessionboard.ui.plain import LINE_LIMIT
 from sessionboard.ui.screens.endpoints import EndpointActions
 
 # The dialogs are imported where they open: fewer widgets to import before the first screen.
@@ -124,7 +125,7 @@ class MainScreen(EndpointActions, Screen[None]):
         # whole board a second time before its first frame.
         width = self.app.size.width
         self._set_width_classes(width)
-        yield Static("", id="title")
+        yield Static("", id="title", markup=False)
         with Horizontal(id="body"):
             yield ProviderPanel(
                 list(self.statuses.values()), now=self.now, one_line=width < NARROW_WIDTH, id="providers"
@@ -201,7 +202,7 @@ class MainScreen(EndpointActions, Screen[None]):
             parts.append(f"filter: {table.filter_text!r}")
         if self.busy:
             parts.append("working: " + ", ".join(self.busy.values()) + "…")
-        title = "  ·  ".join(parts)
+        title = safe_text("  ·  ".join(parts), limit=4 * LINE_LIMIT)  # the progress names session ids
         if title != self._title_text:  # an unchanged title must not cost a repaint
             self._title_text = title
             self.query_one("#title", Static).update(title)
@@ -470,7 +471,8 @@ class MainScreen(EndpointActions, Screen[None]):
             await tabs.close(session.key)  # `t` on a terminal that ended connects again
         elif tabs.show(session.key):
             return
-        label = f"{session.provider}: {session.name} ({session.id})" if session.name else f"{session.provider}: {session.id}"
+        name, sid = safe_text(session.name, limit=LINE_LIMIT), safe_text(session.id, limit=LINE_LIMIT)
+        label = f"{session.provider}: {name} ({sid})" if name else f"{session.provider}: {sid}"
         holder: list[TerminalPane] = []
 
         def on_target(target: Any) -> None:

@@ -23,6 +23,7 @@ from textual.widget import Widget
 
 from sessionboard.model import safe_text
 from sessionboard.ui.clock import Now, system_now
+from sessionboard.ui.plain import LINE_LIMIT
 from sessionboard.ui.widgets.sessions.table import overlay
 
 ALL_ID = "__all__"
@@ -154,10 +155,10 @@ class ProviderPanel(Widget, can_focus=True):
             dot = ("… ", "provider-panel--dim")
         else:
             dot = ("● ", "provider-panel--ok")
-        first: list[Piece] = [(mark, ""), dot, (status.name, "provider-panel--name"),
+        first: list[Piece] = [(mark, ""), dot, (safe_text(status.name, limit=LINE_LIMIT), "provider-panel--name"),
                               (f" {status.kind} · {status.count}", "provider-panel--dim")]
         if status.note:
-            first.append((f" · {status.note}", "provider-panel--dim"))
+            first.append((f" · {safe_text(status.note, limit=LINE_LIMIT)}", "provider-panel--dim"))
         facts = []
         if status.received_at is not None:
             facts.append(age_text(self.now() - status.received_at))
@@ -178,8 +179,8 @@ class ProviderPanel(Widget, can_focus=True):
             else:
                 for part in textwrap.wrap(retry_text(held), max(10, width - 4)):
                     lines.append([("    " + part, "provider-panel--error")])
-        if status.error:
-            message = ("stale · " if status.stale else "") + status.error
+        if status.error:  # the provider's own words: escaped, and no more than the three lines shown
+            message = ("stale · " if status.stale else "") + safe_text(status.error, limit=LINE_LIMIT)
             if self.one_line:
                 first.append(("  " + message, "provider-panel--error"))
             else:
