@@ -41,6 +41,7 @@ from sessionboard.hub.server import RedisServer
 from sessionboard.hub.wire import Keys, Meta, decode_change
 from sessionboard.poller.snapshot import Snapshot
 from sessionboard.providers import make_provider, make_providers
+from sessionboard.sim.clock import FixedClock
 from sessionboard.sim.cluster import SimCluster
 from sessionboard.sim.faults import Fault
 from sessionboard.sim.layout import listening_socket
@@ -71,7 +72,9 @@ async def per_listing(config: Config, cluster: SimCluster) -> dict[str, int]:
 
 
 async def fan_in(url: str, sessions: int, subscribers: int, polls: int, interval: float) -> None:
-    async with SimCluster(seed=3, sessions_per_provider=sessions) as cluster:
+    # A fixed clock: the sessions change only by the churn below (on the wall clock, rufus's
+    # passings and the like would change most active sessions at every poll, not 1 %).
+    async with SimCluster(seed=3, sessions_per_provider=sessions, clock=FixedClock()) as cluster:
         config = team_config(cluster, url, f"bench-{os.getpid()}", interval)
         per = await per_listing(config, cluster)
         churn_per_poll = max(1, round(sessions * 0.01 / 2))  # a churn ends one session and starts one
