@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sessionboard.cli import output
@@ -73,18 +74,31 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
         _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
         return EXIT_FAIL
     results = await _poll_all(providers)
+    return print_listing(
+        [(p.name, r, () if isinstance(r, ProviderError) else r.warnings) for p, r in zip(providers, results)],
+        as_json,
+        show_all,
+    )
+
+
+Result = tuple[str, Sequence[Session] | ProviderError, Sequence[str]]
+"""One provider's part of `list`: its name, its sessions or its error, and its listing's warnings."""
+
+
+def print_listing(results: Sequence[Result], as_json: bool, show_all: bool) -> int:
+    """What `list` prints for one result per provider, polled here or read from the hub alike."""
     sessions: list[Session] = []
     failed = 0
-    for provider, result in zip(providers, results):
+    for name, result, warnings in results:
         if isinstance(result, ProviderError):
             _err(result.line())
             failed += 1
         else:
-            for warning in result.warnings:  # a session skipped, ids twice: said, and the rest listed
-                _err(f"{provider.name}: {warning}")
+            for warning in warnings:  # a session skipped, ids twice: said, and the rest listed
+                _err(f"{name}: {warning}")
             sessions.extend(s for s in result if show_all or s.active)
     status = EXIT_FAIL if failed else EXIT_OK
-    if failed == len(providers):
+    if failed == len(results):
         return status
     ordered = sort_sessions(sessions)
     if as_json:

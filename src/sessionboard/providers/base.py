@@ -151,6 +151,8 @@ class Provider:
         self._secret_pattern = self._compile_secrets()
         self._client_problem: str | None = None
         self._client: httpx.AsyncClient | None = None
+        self.in_flight = asyncio.Semaphore(config.max_concurrency)
+        """At most `max_concurrency` requests to this provider at once, whatever asks."""
         try:
             # Plain-HTTP providers (the simulators, a local agents service) never need TLS.
             ca_bundle = getattr(config, "ca_bundle", None)
@@ -192,13 +194,15 @@ class Provider:
         """`listing` bounded by the timeout as a whole, however many requests it takes."""
         return await self.bounded(self.listing())
 
-    async def bounded(self, work: Awaitable[T]) -> T:
-        """Any multi-request read held to the provider's timeout, failing as one clean line."""
+    async def bounded(self, work: Awaitable[T], rounds: int = 1) -> T:
+        """Any multi-request read held to the provider's timeout (once per `rounds` of requests
+        that `max_concurrency` makes it wait for), failing as one clean line."""
+        limit = self.timeout * max(1, rounds)
         try:
-            async with asyncio.timeout(self.timeout + 0.5):
+            async with asyncio.timeout(limit + 0.5):
                 return await work
         except TimeoutError:
-            raise ProviderError(self.name, f"timed out after {self.timeout:g}s") from None
+            raise ProviderError(self.name, f"timed out after {limit:g}s") from None
 
     async def listing(self) -> Listing:
         """Every listed session, each malformed one left out and named, an id listed twice kept once."""
@@ -331,7 +335,7 @@ class Provider:
         if params:
             params = {k: v for k, v in params.items() if v is not None}
         try:
-            async with asyncio.timeout(self.timeout):
+            async with self.in_flight, asyncio.timeout(self.timeout):
                 request = self._client.build_request(
                     method, path.lstrip("/"), params=params or None, json=json_body, headers=headers
                 )
