@@ -118,7 +118,8 @@ async def test_c_creates_on_the_selected_provider() -> None:
         assert isinstance(form, CreateScreen) and form.provider == "browsers"
         lease = form.query_one("#field-leaseTime", Input)
         lease.value = "15"
-        assert isinstance(form.query_one("#field-driver"), Select)
+        driver = form.query_one("#field-driver", Select)
+        driver.value = "puppeteer"  # a field the user must choose: no default
         assert isinstance(form.query_one("#field-isVncEnabled"), Checkbox)
         assert form.query_one("#field-fingerprintSecret", Input).password
         await pilot.click("#create")
@@ -156,8 +157,9 @@ async def test_c_shows_the_providers_own_error_and_leaves_the_table() -> None:
         await pilot.press("c")
         form = app.screen
         assert isinstance(form, CreateScreen)
-        form.query_one("#field-deviceid", Select).value = busy.target
+        form.query_one("#field-deviceid", Input).value = busy.target  # any device id: typed (suggestions offered)
         form.query_one("#field-alias", Input).value = "heat 9"
+        await pilot.pause()  # the form marks the busy device under it: the button moves down
         await pilot.click("#create")
         await wait_for(pilot, lambda: screen.last_result is not None, "the create to end")
         assert ("POST", "/sessions") in cluster.sims["rufus"].requests

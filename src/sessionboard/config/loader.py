@@ -10,10 +10,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.keys import ALL_ACTIONS, DEFAULT_KEYS, EXTRA_KEYS, KINDS, key_identity, normalize_key
-from sessionboard.config.models import CONFIG_BY_KIND, AppSettings, Config, ProviderBase
+from sessionboard.config.models import CONFIG_BY_KIND, AppSettings, Config, HubSettings, ProviderBase
 from sessionboard.errors import ConfigError, NoConfigError
 
-TOP_LEVEL = ("app", "providers", "keys")
+TOP_LEVEL = ("app", "providers", "keys", "hub")
 MAX_FILE_BYTES = 1024 * 1024
 """A config is a few kilobytes; past a megabyte it is not one (or is `/dev/zero`)."""
 MAX_DEPTH = 32
@@ -223,9 +223,11 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
             else:
                 by_key[identity] = action
 
+    hub = _validate(HubSettings, data["hub"], "hub", problems) if "hub" in data else None
+
     if problems:
         raise ConfigError(problems, path)
-    return Config(app=app, providers=providers, keys=keys, path=path)
+    return Config(app=app, providers=providers, keys=keys, hub=hub, path=path)
 
 
 def load_config(path: Path) -> Config:

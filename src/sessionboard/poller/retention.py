@@ -15,10 +15,13 @@ The work per poll is one pass over the ended sessions; the active ones are not t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
-from sessionboard.model import Session, parse_instant
+from sessionboard.model import Listing, Session, parse_instant
+
+S = TypeVar("S", bound=Sequence[Session])
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +52,9 @@ class EndedRetention:
         self._clock = clock
         self._ended_since: dict[str, float] = {}
 
-    def apply(self, sessions: list[Session]) -> list[Session]:
-        """`sessions` less the ended ones past the time or beyond the count (the same list when
-        none is dropped)."""
+    def apply(self, sessions: S) -> S:
+        """`sessions` less the ended ones past the time or beyond the count: the same object when
+        none is dropped, else one of its kind (a `Listing` keeps its warnings)."""
         now = self._clock()
         before = self._ended_since
         since: dict[str, float] = {}
@@ -71,4 +74,7 @@ class EndedRetention:
         if len(kept) == len(ended):
             return sessions
         keep_ids = {id(session) for session in kept}
-        return [session for session in sessions if session.active or id(session) in keep_ids]
+        left = tuple(session for session in sessions if session.active or id(session) in keep_ids)
+        if isinstance(sessions, Listing):
+            return replace(sessions, sessions=left)  # type: ignore[return-value]
+        return list(left)  # type: ignore[return-value]

@@ -6,16 +6,21 @@ the lease length and the moment it was last set, never the end itself.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from sessionboard.config.models import TasknetConfig
-from sessionboard.model import Capability, CreateField, Session, parse_instant
-from sessionboard.providers.base import Provider, mask_secrets
+from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
+from sessionboard.providers.base import Provider, mask_secrets, segment
+from sessionboard.providers.lease import LeaseChange, LeaseWouldShorten
 
-DEFAULT_EXTEND_MINUTES = 30
+MIN_LEASE_MINUTES, MAX_LEASE_MINUTES = 1, 60
+"""The lease lengths the API allows (`currentLeaseTime`, `leaseTime`: 1-60)."""
+DEFAULT_EXTEND_MINUTES = MAX_LEASE_MINUTES
+"""An extension given no length asks for the longest lease: it never ends one sooner."""
 
 
 class _Session(BaseModel):
@@ -32,15 +37,23 @@ class _Session(BaseModel):
 
 
 class _SessionList(BaseModel):
+    """The schema does not require `sessions`: `{}` (or a null) is an empty list."""
+
     model_config = ConfigDict(extra="allow")
-    sessions: list[dict[str, Any]]
+    sessions: list[Any] | None = None
 
 
 def lease_end(updated_at: str | None, minutes: int | None) -> str | None:
+    """`updatedAt` + `currentLeaseTime` minutes; past the calendar's ends (a huge lease) it clamps
+    to the first or last instant a datetime holds, so the countdown clamps instead of raising."""
     start = parse_instant(updated_at)
     if start is None or minutes is None:
         return None
-    return (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+    try:
+        end = start + timedelta(minutes=minutes)
+    except OverflowError:
+        end = (datetime.max if minutes > 0 else datetime.min).replace(tzinfo=timezone.utc)
+    return end.isoformat().replace("+00:00", "Z")
 
 
 class TasknetProvider(Provider):
@@ -48,19 +61,20 @@ class TasknetProvider(Provider):
     capabilities = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE, Capability.CLOSE, Capability.EXTEND, Capability.VNC}
     )
+    id_key = "sessionUUID"
     config: TasknetConfig
 
     @property
     def _base(self) -> str:
-        return f"{self.config.mode}/v1/sessions"
+        return f"{segment(self.config.mode)}/v1/sessions"
 
     def create_fields(self) -> tuple[CreateField, ...]:
         return (
-            CreateField("leaseTime", "Lease (minutes)", "int", required=True, default=30, minimum=1, maximum=60),
+            CreateField("leaseTime", "Lease (minutes)", "int", required=True, minimum=1, maximum=60),
             CreateField("isVncEnabled", "VNC", "bool", default=True),
             CreateField("vncMode", "VNC mode", "choice", default="rw", choices=("rw", "ro")),
-            CreateField("driver", "Driver", "choice", default="puppeteer", choices=("puppeteer", "api")),
-            CreateField("fingerprintUUID", "Fingerprint UUID", help="optional"),
+            CreateField("driver", "Driver", "choice", required=True, choices=("puppeteer", "api")),
+            CreateField("fingerprintUUID", "Fingerprint UUID", help="optional", format="uuid"),
             CreateField("fingerprintSecret", "Fingerprint secret", secret=True, help="optional, sent as a header"),
             CreateField("showMouse", "Show mouse", "bool", default=False),
             CreateField("isProxyEnabled", "Proxy", "bool", default=False),
@@ -87,17 +101,21 @@ class TasknetProvider(Provider):
             raw=mask_secrets(item),
         )
 
-    async def list_sessions(self) -> list[Session]:
+    async def listing(self) -> Listing:
         what = f"GET /{self._base}"
-        listing = self.parse(_SessionList, await self.request("GET", self._base), what)
-        return [self._to_session(item, what) for item in listing.sessions]
+        listed = self.parse(_SessionList, await self.request("GET", self._base), what)
+        collector = self.collector()
+        for item in listed.sessions or []:
+            collector.add(item, lambda one: self._to_session(one, what))
+        return collector.listing()
 
     async def get_session(self, session_id: str) -> Session:
-        return self._to_session(await self.request("GET", f"{self._base}/{session_id}"), f"GET /{self._base}/{{id}}")
+        path = f"{self._base}/{self.segment(session_id)}"
+        return self._to_session(await self.request("GET", path), f"GET /{self._base}/{{id}}")
 
     async def vnc_password(self, session_id: str) -> SecretStr | None:
         """Fetched only when the user asks to reveal or copy it; never kept in the session's `raw`."""
-        body = await self.request("GET", f"{self._base}/{session_id}")
+        body = await self.request("GET", f"{self._base}/{self.segment(session_id)}")
         value = body.get("vncPassword") if isinstance(body, dict) else None
         return SecretStr(value) if isinstance(value, str) and value else None
 
@@ -107,21 +125,53 @@ class TasknetProvider(Provider):
         secret = typed.pop("fingerprintSecret", None)
         if secret:
             headers["X-Fingerprint-Secret"] = secret
+            self.add_secret(secret)
         if self.config.environment_id is not None:
-            headers["X-Environment-Id"] = self.config.environment_id.get_secret_value()
+            headers["X-Environment-Id"] = self.config.environment_id  # an identifier: not masked
         if self.config.environment_secret is not None:
             headers["X-Environment-Secret"] = self.config.environment_secret.get_secret_value()
-        self._secrets.extend(v for v in headers.values() if v not in self._secrets)
         body = await self.request("POST", self._base, json_body=typed, headers=headers or None)
         return self._to_session(body, f"POST /{self._base}")
 
     async def close_session(self, session_id: str) -> str:
-        await self.request("DELETE", f"{self._base}/{session_id}")
+        await self.request("DELETE", f"{self._base}/{self.segment(session_id)}")
         return f"session {session_id} terminated"
 
-    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
+    def _lease_minutes(self, minutes: int | None) -> int:
         minutes = DEFAULT_EXTEND_MINUTES if minutes is None else minutes
-        if not 1 <= minutes <= 60:
-            raise self.fail(f"a lease is 1 to 60 minutes, not {minutes}")
-        await self.request("PATCH", f"{self._base}/{session_id}", json_body={"newLeaseTime": minutes})
-        return f"lease of {session_id} set to {minutes} min"
+        if not MIN_LEASE_MINUTES <= minutes <= MAX_LEASE_MINUTES:
+            raise self.fail(f"a lease is {MIN_LEASE_MINUTES} to {MAX_LEASE_MINUTES} minutes, not {minutes}")
+        return minutes
+
+    def lease_change(self, session: Session, minutes: int | None, now: float) -> LeaseChange:
+        """`newLeaseTime` sets the lease to `minutes` from now: below the time left, it ends the
+        lease sooner. The longest lease cannot: a lease is set for at most that long, so an
+        apparent shortening is only this clock running behind the server's."""
+        minutes = self._lease_minutes(minutes)
+        if not session.active:
+            raise self.fail(f"session {session.id} has ended; its lease cannot change")
+        end = parse_instant(session.expires_at)
+        current = end.timestamp() if end is not None else None
+        new_end = now + minutes * 60
+        shortens = current is not None and new_end < current and minutes < MAX_LEASE_MINUTES
+        return LeaseChange(
+            session.id, minutes, now, current, new_end, shortens, MIN_LEASE_MINUTES, MAX_LEASE_MINUTES
+        )
+
+    async def plan_extend(self, session_id: str, minutes: int | None, now: float | None = None) -> LeaseChange:
+        """The change as the provider has the lease now (one GET); a bad length fails before it."""
+        minutes = self._lease_minutes(minutes)
+        session = await self.get_session(session_id)
+        return self.lease_change(session, minutes, time.time() if now is None else now)
+
+    async def extend_session(
+        self, session_id: str, minutes: int | None = None, *, allow_shorten: bool = False, now: float | None = None
+    ) -> str:
+        """Set the lease, read first: a shortening is refused (`LeaseWouldShorten`, nothing sent)
+        unless `allow_shorten`, also when someone else extended the lease since it was shown."""
+        change = await self.plan_extend(session_id, minutes, now)
+        if change.shortens and not allow_shorten:
+            raise LeaseWouldShorten(self.name, change)
+        path = f"{self._base}/{self.segment(session_id)}"
+        await self.request("PATCH", path, json_body={"newLeaseTime": change.minutes})
+        return f"lease of {session_id} set to {change.minutes} min: ends {change.describe()}"

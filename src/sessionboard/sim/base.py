@@ -67,6 +67,10 @@ class SimBase:
         self.api_key: str = api_key or secrets.token_urlsafe(18)
         self._fault = Fault()
         self.requests: list[tuple[str, str]] = []
+        self.in_flight = 0
+        """HTTP requests being answered now, and the most at once (`peak_in_flight`): how a test
+        sees that a client bounds its concurrency."""
+        self.peak_in_flight = 0
         self.ended_limit: int | None = None
         """Ended sessions kept at most (`prune_ended`); set by each simulator once it is seeded."""
 

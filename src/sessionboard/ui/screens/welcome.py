@@ -9,21 +9,25 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sessionboard.config.paths import default_config_path
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT
 
 
 def welcome_text(problems: list[str] | None = None) -> str:
     lines = ["sessionboard: no configuration yet", ""]
     if problems:
-        lines += ["The configuration could not be used:", *[f"  {p}" for p in problems], ""]
+        # A problem may quote the file, or a provider's answer: each is one line, escaped.
+        lines += ["The configuration could not be used:", *[f"  {safe_text(p, limit=MESSAGE_LIMIT)}" for p in problems], ""]
     lines += [
         "To begin, either:",
         "",
         "  • try it on built-in simulators (no network, no credentials):",
         "        sessionboard demo",
         "",
-        "  • or copy config.example.toml to",
+        "  • or write a starting config (mode 0600) to",
         f"        {default_config_path()}",
-        "    (or pass --config PATH, or set $SESSIONBOARD_CONFIG), fill in your providers,",
+        "    with: sessionboard init",
+        "    (or --config PATH, or $SESSIONBOARD_CONFIG), fill in your providers,",
         "    and check it with: sessionboard check",
         "",
         "Press q to quit.",
