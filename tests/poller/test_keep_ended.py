@@ -88,3 +88,19 @@ async def test_a_churning_provider_keeps_the_snapshot_bounded() -> None:
         assert snap.error is None
     finally:
         await provider.aclose()
+
+
+def test_a_listing_keeps_its_warnings_when_ended_sessions_are_dropped() -> None:
+    from sessionboard.model import Listing
+
+    clock = Clock()
+    keep = EndedRetention(KeepEnded(minutes=60, count=1), clock=clock)
+    listing = Listing(
+        sessions=(session("a", False), session("b", False), session("c", True)),
+        skipped=("session 4 (id null) skipped: id: not a string",),
+    )
+    kept = keep.apply(listing)
+    assert isinstance(kept, Listing) and kept.warnings == listing.warnings
+    assert [s.id for s in kept] == ["a", "c"] or [s.id for s in kept] == ["b", "c"]
+    snap = Snapshot("p", "vsay").succeeded(kept, 0.0, 0.0)
+    assert snap.warnings == listing.warnings and len(snap.sessions) == 2
