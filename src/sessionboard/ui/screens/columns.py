@@ -70,7 +70,7 @@ class ColumnsScreen(ModalScreen[None]):
     def _note(self) -> str:
         hidden = [
             self.table.column(key).label for key in sorted(self.table.chosen_columns)
-            if not self.table.layout.shows(key)
+            if not self.table.columns_shown.shows(key)
         ]
         if hidden:
             return f"Chosen but no room at this width: {', '.join(hidden)}. escape closes."

@@ -429,7 +429,7 @@ class MainScreen(EndpointActions, Screen[None]):
             self.notify(f"no column {key!r}", severity="warning", timeout=3, markup=False)
             return
         column = self.table.column(key)
-        if shown and not self.table.layout.shows(key):
+        if shown and not self.table.columns_shown.shows(key):
             self.notify(f"column {column.label} chosen; the screen is too narrow to show it", timeout=4)
         else:
             self.notify(f"column {column.label} {'shown' if shown else 'hidden'}", timeout=2)

@@ -244,7 +244,7 @@ def display_order(columns: Iterable[Column]) -> list[Column]:
 
 
 @dataclass(frozen=True, slots=True)
-class Layout:
+class ColumnLayout:
     """The columns one width shows, in display order, each with its width."""
 
     columns: tuple[Column, ...] = ()
@@ -261,7 +261,7 @@ class Layout:
         return any(c.key == key for c in self.columns)
 
 
-def fit_columns(columns: Sequence[Column], width: int, sort_key: str | None = None) -> Layout:
+def fit_columns(columns: Sequence[Column], width: int, sort_key: str | None = None) -> ColumnLayout:
     """The columns `width` holds: by priority each at its least width (the sorted one with room
     for its arrow), stopping at the first that does not fit, so that a less useful column never
     takes the place of a more useful one; then what is left widens them, most useful first, to
@@ -288,7 +288,7 @@ def fit_columns(columns: Sequence[Column], width: int, sort_key: str | None = No
             chosen[column.key] += extra
             room -= extra
     shown = [c for c in display_order(columns) if c.key in chosen]
-    return Layout(tuple(shown), tuple(chosen[c.key] for c in shown), tuple(dropped))
+    return ColumnLayout(tuple(shown), tuple(chosen[c.key] for c in shown), tuple(dropped))
 
 
 def search_text(session: Session) -> str:

@@ -35,7 +35,7 @@ from sessionboard.ui.widgets.sessions.columns import (
     GAP,
     ID,
     Column,
-    Layout,
+    ColumnLayout,
     countdown,
     display_order,
     field_column,
@@ -217,7 +217,7 @@ class SessionTable(ScrollView, can_focus=True):
         """The optional columns this table can show: the id, and the adapters' display fields."""
         self.chosen_columns: set[str] = set()
         """The optional columns shown (by key); the choice lasts as long as the table."""
-        self._layout = Layout()
+        self._layout = ColumnLayout()
         self._cell_columns: tuple[Column, ...] = ()
         """The columns shown whose cells are cached (all but the countdown), in display order."""
         self._widths: tuple[int, ...] = ()
@@ -288,7 +288,7 @@ class SessionTable(ScrollView, can_focus=True):
 
     # ---- columns ---------------------------------------------------------------------------------------
     @property
-    def layout(self) -> Layout:
+    def columns_shown(self) -> ColumnLayout:
         """The columns on screen now, with their widths."""
         return self._layout
 
