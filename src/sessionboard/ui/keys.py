@@ -32,7 +32,7 @@ class ActionSpec:
 
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("filter", "filter", "Filter", "filter the sessions by any visible text; escape clears", priority=True),
+    ActionSpec("filter", "filter", "Filter", "filter the sessions by any field, the whole id included; escape clears", priority=True),
     ActionSpec("refresh", "refresh", "Refresh", "poll every provider now"),
     ActionSpec("detail", "detail", "Detail", "open or close the selected session's detail pane"),
     ActionSpec("create", "create", "Create", "create a session on the selected provider"),

@@ -344,7 +344,7 @@ class MainScreen(EndpointActions, Screen[None]):
         if boxes:
             box = boxes.first(Input)
         else:
-            box = Input(placeholder="filter: any visible text (escape clears)", id="filter")
+            box = Input(placeholder="filter: any field, the whole id too (escape clears)", id="filter")
             await self.query_one("#center").mount(box, before=0)
         box.add_class("-open")
         self.set_focus(box)  # now: the keys queued behind this one are the filter's (`focus()` defers)
