@@ -209,7 +209,7 @@ EXPIRES = Column(
 )
 """The countdown: formatted at paint time from the clock, never cached; always the last column."""
 ID = Column(
-    "id", "id", 12, lambda s: short_id(s.id), lambda s: (_text(s.id), s.provider), priority=25, least=8, most=24,
+    "id", "id", 12, lambda s: short_id(s.id), lambda s: (_text(s.id), s.provider), priority=25, least=12, most=24,
     optional=True, help="the provider's own session id (a UUID shows its first 8 characters; the detail pane has it whole)",
 )
 ALL_COLUMNS: tuple[Column, ...] = (*COLUMNS, EXPIRES)
