@@ -116,22 +116,33 @@ def raw_view(value: Any, limit: int = RAW_LIMIT, lines: int = RAW_LINES) -> str:
 
 
 def detail_text(
-    session: Session | None, *, rich: Session | None = None, note: str | None = None, vnc_password: str | None = None
+    session: Session | None,
+    *,
+    rich: Session | None = None,
+    note: str | None = None,
+    vnc_password: str | None = None,
+    banner: str | None = None,
 ) -> Text:
     """The whole detail as one text, as the pane shows it in its three parts (`fields_text`,
     `raw_content`, `note_text`)."""
-    text = fields_text(session, vnc_password=vnc_password)
+    text = fields_text(session, vnc_password=vnc_password, banner=banner)
     if session is not None:
         text.append("\n" + raw_content(session, rich).plain + "\n")
     text.append(note_text(note))
     return text
 
 
-def fields_text(session: Session | None, *, vnc_password: str | None = None) -> Text:
-    """Every normalized field (wrapped to the pane), then the heading of the JSON below."""
-    if session is None:
-        return Text("no session selected", style="dim italic")
+def fields_text(session: Session | None, *, vnc_password: str | None = None, banner: str | None = None) -> Text:
+    """Every normalized field (wrapped to the pane), then the heading of the JSON below.
+
+    `banner` goes first, in warning colours: the board says there that the session the cursor
+    was on has gone (and that this is another one)."""
     text = Text()
+    if banner:
+        text.append(safe_text(banner, limit=FIELD_LIMIT) + "\n\n", style="bold yellow")
+    if session is None:
+        text.append("no session selected", style="dim italic")
+        return text
     for key in JSON_KEYS:
         if key == "raw":
             continue
@@ -195,6 +206,7 @@ class DetailPane(ScrollableContainer, can_focus=True):
         self.session: Session | None = None
         self.rich: Session | None = None
         self.note: str | None = None
+        self.banner: str | None = None
         self.vnc: tuple[SessionKey, str] | None = None
         """A VNC password the user asked to see, and whose it is; cleared by `hide_vnc`."""
 
@@ -207,13 +219,16 @@ class DetailPane(ScrollableContainer, can_focus=True):
         self.query_one("#detail-raw").display = False
         self.query_one("#detail-note").display = False
 
-    def show(self, session: Session | None, *, rich: Session | None = None, note: str | None = None) -> None:
+    def show(
+        self, session: Session | None, *, rich: Session | None = None, note: str | None = None, banner: str | None = None
+    ) -> None:
         self.session = session
         self.rich = rich
         self.note = note
+        self.banner = banner
         self.border_title = plain(f"detail · {session.provider}") if session else "detail"
         password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
-        self.query_one("#detail-fields", Static).update(fields_text(session, vnc_password=password))
+        self.query_one("#detail-fields", Static).update(fields_text(session, vnc_password=password, banner=banner))
         raw = self.query_one("#detail-raw", Static)
         raw.display = session is not None
         raw.update(raw_content(session, rich) if session is not None else "")
@@ -223,9 +238,9 @@ class DetailPane(ScrollableContainer, can_focus=True):
 
     def reveal_vnc(self, key: SessionKey, password: str) -> None:
         self.vnc = (key, password)
-        self.show(self.session, rich=self.rich, note=self.note)
+        self.show(self.session, rich=self.rich, note=self.note, banner=self.banner)
 
     def hide_vnc(self) -> None:
         if self.vnc is not None:
             self.vnc = None
-            self.show(self.session, rich=self.rich, note=self.note)
+            self.show(self.session, rich=self.rich, note=self.note, banner=self.banner)
