@@ -34,7 +34,6 @@ from sessionboard.ui.widgets.detail import DetailPane
 from sessionboard.ui.widgets.keys import KeyBar
 from sessionboard.ui.widgets.providers import ProviderPanel, ProviderStatus
 from sessionboard.ui.widgets.sessions import SessionTable
-from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
