@@ -140,7 +140,7 @@ class SessionTable(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         # Keys people bring from vim, less and k9s. They give way to the console's own keys: a
-        # `[keys]` entry (`close = "ctrl+d"`) or a default that names one of them wins (`check_action`).
+        # `[keys]` entry (`close = "ctrl+d"`) or a default that names one of them wins (`action_borrowed`).
         Binding("j", "borrowed('j', 'cursor_down')", "Down", show=False),
         Binding("k", "borrowed('k', 'cursor_up')", "Up", show=False),
         Binding("g", "borrowed('g', 'first')", "First", show=False),
@@ -227,7 +227,7 @@ class SessionTable(ScrollView, can_focus=True):
         self.show_all = False
         self.sort_key = "provider"
         self.sort_reverse = False
-        """The sort column's order turned around (`R`, or its header clicked again)."""
+        """The sort column's order turned around (`I`, or its header clicked again)."""
         self._sortkeys: dict[SessionKey, Any] = {}
         self._offered: dict[str, Column] = {ID.key: ID}
         """The optional columns this table can show: the id, and the adapters' display fields."""
@@ -522,12 +522,11 @@ class SessionTable(ScrollView, can_focus=True):
         if not self.show_all and not session.active:
             return False
         if self.filter_text:
-            if fresh:
+            haystack = None if fresh else self._search.get(session.key)
+            if haystack is None:
                 haystack = search_text(session)
-            else:
-                haystack = self._search.get(session.key) or ""
-                if not haystack:
-                    haystack = self._search[session.key] = search_text(session)
+                if not fresh:
+                    self._search[session.key] = haystack
             return self.filter_text.casefold() in haystack
         return True
 
