@@ -134,3 +134,21 @@ async def test_the_key_bar_never_drops_help_and_quit(width: int) -> None:
             assert "/ Filter" in text and "enter Detail" in text
         if width >= 200:
             assert "^p palette" in text and "I Reverse" in text
+
+
+async def test_the_narrow_panel_is_chosen_from_with_the_keyboard_too() -> None:
+    async with console(size=(80, 24), poll_interval=600) as (_, app, pilot, screen):
+        panel = screen.panel
+        panel.focus()
+        await pilot.pause()
+        before = panel.render_line(0)
+        await pilot.press("right", "right")  # all -> timing -> lab
+        await pilot.pause()
+        after = panel.render_line(0)
+        assert after.text == before.text and list(after) != list(before)  # the mark moved, the words did not
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.table.provider_filter == "lab"
+        await pilot.press("left", "left", "enter")
+        await pilot.pause()
+        assert screen.table.provider_filter is None
