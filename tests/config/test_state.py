@@ -17,7 +17,9 @@ def mode(path: Path) -> int:
 
 def test_a_saved_state_is_read_back_from_a_private_file(tmp_path: Path) -> None:
     path = tmp_path / "state" / "sessionboard" / "state.toml"
-    state = ConsoleState(theme="sessionboard-light", theme_over="sessionboard-dark", sort="status")
+    state = ConsoleState(
+        theme="sessionboard-light", theme_over="sessionboard-dark", sort="status", sort_reverse=True, columns=("id", "vnc")
+    )
     save_state(path, state)
     assert load_state(path) == (state, None)
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
@@ -67,8 +69,13 @@ def test_a_broken_state_file_is_one_warning_and_the_defaults(tmp_path: Path, con
 
 def test_values_of_the_wrong_shape_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "state.toml"
-    path.write_text('theme = 3\nsort = "status"\ncolumns = ["a"]\ntheme_over = "x\\u001b]0;t\\u0007"\n')
+    path.write_text(
+        'theme = 3\nsort = "status"\ncolumns = ["a", 3]\ntheme_over = "x\\u001b]0;t\\u0007"\nsort_reverse = "yes"\n'
+        'unknown = "kept out"\n'
+    )
     assert load_state(path) == (ConsoleState(sort="status"), None)
+    path.write_text('columns = ["id", "id", "vnc"]\nsort_reverse = true\n')
+    assert load_state(path) == (ConsoleState(columns=("id", "vnc"), sort_reverse=True), None)
 
 
 def test_the_config_wins_once_its_theme_was_edited() -> None:

@@ -1,5 +1,5 @@
-"""Row 10 of issue 14: the user's config is never rewritten. A theme picked in the console and the
-sort column go to the state file; the config keeps its bytes, its comments, its mode and its
+"""Row 10 of issue 14: the user's config is never rewritten. A theme picked in the console, the sort
+(column and order) and the optional columns go to the state file; the config keeps its bytes, its comments, its mode and its
 symlink; the next start reads the choices back; a broken state file is one warning."""
 
 from __future__ import annotations
@@ -52,19 +52,27 @@ async def test_choices_go_to_the_state_file_and_the_config_is_untouched(tmp_path
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.table.sort_key != "provider", "the table sorted")
         sort = screen.table.sort_key
+        await pilot.press("I")
+        await wait_for(pilot, lambda: screen.table.sort_reverse, "the order turned round")
+        screen.action_toggle_column("id")  # as the palette's "Column: id" does
+        await pilot.pause()
     assert real.read_bytes() == before  # every byte, every comment
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
     assert link.is_symlink() and link.resolve() == real.resolve()
     state_file = state_dir / "state.toml"
     assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
     saved = tomllib.loads(state_file.read_text())
-    assert saved == {"theme": "sessionboard-light", "theme_over": "sessionboard-dark", "sort": sort}
+    assert saved == {
+        "theme": "sessionboard-light", "theme_over": "sessionboard-dark", "sort": sort, "sort_reverse": True,
+        "columns": ["id"],
+    }
     assert sorted(p.name for p in state_dir.iterdir()) == ["state.toml"]
 
     again = make_app(cluster, load_config(link))  # the next start
     async with console(cluster, app=again, size=(140, 40)) as (_, again, pilot, screen):
         assert again.theme == "sessionboard-light"
-        assert screen.table.sort_key == sort
+        assert screen.table.sort_key == sort and screen.table.sort_reverse
+        assert screen.table.chosen_columns == {"id"}
 
 
 async def test_a_theme_edited_in_the_config_since_wins_over_the_old_pick(tmp_path: Path, state_dir: Path) -> None:
@@ -104,3 +112,17 @@ def test_locate_prints_the_state_file(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "sessionboard", "locate"], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0
     assert f"state file: {tmp_path / 'xdg-state' / 'sessionboard' / 'state.toml'}" in done.stdout.splitlines()
+
+
+async def test_columns_chosen_in_the_dialog_are_kept(tmp_path: Path, state_dir: Path) -> None:
+    cluster = make_cluster()
+    _, link = write_config(tmp_path, cluster)
+    async with console(cluster, app=make_app(cluster, load_config(link)), size=(160, 40)) as (_, app, pilot, screen):
+        await pilot.press("C")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ColumnsScreen", "the columns dialog")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: bool(screen.table.chosen_columns), "a column chosen")
+        chosen = sorted(screen.table.chosen_columns)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the dialog closed")
+    assert tomllib.loads((state_dir / "state.toml").read_text())["columns"] == chosen

@@ -1,5 +1,5 @@
-"""The console's own choices (the theme picked in the palette, the sort column), kept between runs
-in a state file of the user's state directory, never in the config file.
+"""The console's own choices (the theme picked in the palette, the sort and its order, the optional
+columns), kept between runs in a state file of the user's state directory, never in the config.
 
 The config is the user's: read, never rewritten. Written back, it lost its comments, its mode (a
 0600 file holding a literal key became 0644) and its symlink (replaced by a plain file). The
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 MAX_STATE_BYTES = 64 * 1024
 MAX_VALUE = 200
+MAX_COLUMNS = 64
 HEADER = "# sessionboard's state: choices made in the console. Written by it; the config file is yours.\n"
 
 
@@ -31,6 +32,10 @@ class ConsoleState:
     (the user edited it since), and the pick is forgotten."""
     sort: str | None = None
     """The table's sort column (a column key; the board ignores one it does not know)."""
+    sort_reverse: bool = False
+    """The sort column's order turned around."""
+    columns: tuple[str, ...] = ()
+    """The optional columns chosen (column keys)."""
 
     def theme_for(self, configured: str) -> str:
         """The theme to start with: the last pick, unless the config's theme changed since."""
@@ -56,14 +61,23 @@ def load_state(path: Path) -> tuple[ConsoleState, str | None]:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return ConsoleState(), f"state file {path} is not valid TOML; using defaults (it is rewritten on the next choice)"
-    known = {field.name for field in fields(ConsoleState)}
+    # A value of another type or an absurd length is dropped, not fatal: an older or newer
+    # sessionboard may have written this file, or a person.
     values: dict[str, Any] = {}
-    for name, value in data.items():
-        # A value of another type or an absurd length is dropped, not fatal: an older or newer
-        # sessionboard may have written this file.
-        if name in known and isinstance(value, str) and 0 < len(value) <= MAX_VALUE and value.isprintable():
-            values[name] = value
+    for name in ("theme", "theme_over", "sort"):
+        if _fit(data.get(name)):
+            values[name] = data[name]
+    if isinstance(data.get("sort_reverse"), bool):
+        values["sort_reverse"] = data["sort_reverse"]
+    columns = data.get("columns")
+    if isinstance(columns, list) and len(columns) <= MAX_COLUMNS and all(_fit(key) for key in columns):
+        values["columns"] = tuple(dict.fromkeys(columns))
     return ConsoleState(**values), None
+
+
+def _fit(value: object) -> bool:
+    """A short printable string: what every name kept here is."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_VALUE and value.isprintable()
 
 
 def save_state(path: Path, state: ConsoleState) -> None:
@@ -74,7 +88,8 @@ def save_state(path: Path, state: ConsoleState) -> None:
     import tomli_w  # only when a choice is saved: not on the start path
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    text = HEADER + tomli_w.dumps({name: value for name, value in asdict(state).items() if value is not None})
+    values = {name: list(value) if isinstance(value, tuple) else value for name, value in asdict(state).items()}
+    text = HEADER + tomli_w.dumps({name: value for name, value in values.items() if value not in (None, False, [])})
     fd, temporary = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -107,9 +107,9 @@ class SessionboardApp(App[int]):
             return ConsoleState(), None
         return load_state(self.state_path)
 
-    def remember(self, **choices: str) -> None:
-        """Keep a choice made in the console (`theme=`, `sort=`) in the state file, when there is
-        one; a failure to write is one warning, and the choice still holds for this run."""
+    def remember(self, **choices: Any) -> None:
+        """Keep a choice made in the console (`theme=`, `sort=`, `sort_reverse=`, `columns=`) in the
+        state file, when there is one; a failure to write is one warning, the choice still holds."""
         from dataclasses import replace
 
         self.state = replace(self.state, **choices)
