@@ -25,6 +25,7 @@ from sessionboard.hub.pollnow import COOLDOWN, PollNow, who_am_i
 from sessionboard.hub.state import START, load_state
 from sessionboard.hub.wire import STREAM_MAXLEN, BadData, Entries, Keys, Meta, StreamsRead, decode_change
 from sessionboard.model import Session
+from sessionboard.poller.loop import stop_if_cancelled
 from sessionboard.poller.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ class HubFeed:
     async def run(self) -> None:
         backoff = self._backoff()
         while True:
+            stop_if_cancelled()
             redis = self._redis = connect(self.settings, block=self.block)
             try:
                 await self._load_all(redis)
@@ -183,6 +185,7 @@ class HubFeed:
         while True:
             streams: dict[Any, Any] = {view.keys.changes: view.cursor for view in self.views.values()}
             answer = cast(StreamsRead, await redis.xread(streams, count=STREAM_MAXLEN, block=block_ms))
+            stop_if_cancelled()
             for stream, entries in answer or []:
                 view = by_stream.get(stream if isinstance(stream, bytes) else str(stream).encode())
                 if view is not None and entries:

@@ -28,7 +28,8 @@ from sessionboard.hub.lease import Lease, new_token
 from sessionboard.hub.pollnow import PollNow
 from sessionboard.hub.publisher import Base, BaseMoved, LeaseLost, Publisher
 from sessionboard.hub.wire import Keys, Meta
-from sessionboard.poller.loop import ProviderPoller
+from sessionboard.poller.loop import ProviderPoller, stop_if_cancelled
+from sessionboard.poller.retention import KeepEnded
 from sessionboard.poller.snapshot import Snapshot
 from sessionboard.providers.retry import MAX_HOLD
 
@@ -72,6 +73,7 @@ class Hub:
         backoff: Callable[[], Backoff] | None = None,
         request_block: float = REQUEST_BLOCK,
         rng: random.Random | None = None,
+        keep_ended: KeepEnded | None = None,
     ) -> None:
         """`providers`: each adapter with its poll interval. `name` is the hub's id in Redis and in
         its lines (default `host:pid`). `on_published` is told each poll as published."""
@@ -84,6 +86,8 @@ class Hub:
         self._on_published = on_published or (lambda meta: None)
         self._backoff = backoff or Backoff
         self._rng = rng or random.Random()
+        self._keep_ended = keep_ended
+        """`[app] keep_ended`: what the hub publishes is bounded as a console's own poll would be."""
         self.slots = {p.name: _Slot(p, interval, Keys(settings.prefix, p.name)) for p, interval in providers}
         self._leased: set[str] = set()
         self._down: str | None = None
@@ -100,6 +104,8 @@ class Hub:
             raise ValueError("the config has no [hub] table")
         providers = make_providers(config)
         kwargs.setdefault("lease_ttl", config.hub.lease_ttl)
+        keep = config.app.keep_ended
+        kwargs.setdefault("keep_ended", KeepEnded(keep.minutes, keep.count))
         return cls(config.hub, [(p, config.poll_interval(p.config)) for p in providers], **kwargs)  # type: ignore[arg-type]
 
     # ---- what it holds ---------------------------------------------------------------------------
@@ -145,8 +151,11 @@ class Hub:
         backoff = self._backoff()
         standby_said = False
         while True:
+            stop_if_cancelled()
             try:
-                if not await lease.acquire(slot.keys.lease):
+                acquired = await lease.acquire(slot.keys.lease)
+                stop_if_cancelled()
+                if not acquired:
                     self._reachable()
                     self._settle(name)
                     if not standby_said:
@@ -175,6 +184,7 @@ class Hub:
         when the base moved (the caller takes the lease again and reloads). Redis failures raise."""
         provider = slot.provider
         base = await publisher.load_base(provider.name, provider.kind)
+        stop_if_cancelled()
 
         async def publish(snap: Snapshot) -> None:
             requested, slot.requested_by = slot.requested_by, None
@@ -182,7 +192,7 @@ class Hub:
             self._reachable()
             self._on_published(meta)
 
-        poller = ProviderPoller(provider, slot.interval, publish, rng=self._rng)
+        poller = ProviderPoller(provider, slot.interval, publish, rng=self._rng, keep_ended=self._keep_ended)
         poller.snapshot = base.snapshot
         slot.poller = poller
 
@@ -234,6 +244,7 @@ class Hub:
         backoff = self._backoff()
         position: bytes | None = None
         while True:
+            stop_if_cancelled()
             try:
                 if position is None:
                     position = await pollnow.latest_id()

@@ -23,6 +23,20 @@ if TYPE_CHECKING:  # the poller runs adapters; it need not import them (nor http
 OnSnapshot = Callable[[Snapshot], Awaitable[None] | None]
 
 
+def stop_if_cancelled() -> None:
+    """Raise `CancelledError` when the running task was asked to stop and is still running.
+
+    A loop that polls or reads forever checks this after each round: a client library may catch
+    the `CancelledError` of a cancel that lands inside its clean-up and go on (seen with redis-py
+    when a hub was stopped while starting up: the task's cancel request stayed counted, the task
+    ran on, and whoever cancelled it waited forever). `Task.cancelling()` still counts that
+    request, so the loop ends here instead.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def backoff_delay(interval: float, failures: int, rng: random.Random, ceiling: float = 60.0) -> float:
     """Interval after a success; after failures, doubling up to `ceiling`, with full jitter on the
     upper half so many consoles watching one broken service do not retry in step."""
@@ -94,6 +108,7 @@ class ProviderPoller:
                 await asyncio.sleep(held)
             self._wake.clear()
             await self.poll_once()
+            stop_if_cancelled()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.next_delay())
             except TimeoutError:
