@@ -51,10 +51,13 @@ class SessionEvent:
     with its status `ended`); None for `provider_error` and `provider_ok`."""
     changes: tuple[str, ...] = ()
     error: str | None = None
+    deadline: float | None = None
+    """For `expiring`: when the lease ends or the heartbeat is due (wall-clock)."""
 
     def to_json(self) -> dict[str, Any]:
         """`watch --json`'s object: event, at (RFC 3339 UTC), provider, session (PROVIDERS.md's
-        normalized session, or null), plus `changes` for changed and `error` for provider_error."""
+        normalized session, or null), plus `changes` for changed, `error` for provider_error and
+        `deadline` (when the lease ends or the heartbeat is due) for expiring."""
         from sessionboard.actions.audit import rfc3339
 
         data: dict[str, Any] = {
@@ -67,6 +70,8 @@ class SessionEvent:
             data["changes"] = list(self.changes)
         if self.event == "provider_error":
             data["error"] = self.error
+        if self.event == "expiring":
+            data["deadline"] = rfc3339(self.deadline) if self.deadline is not None else None
         return data
 
 
@@ -189,7 +194,7 @@ class EventDeriver:
                 if not session.active:
                     events.append(SessionEvent("ended", self.provider, at, session))
                 elif entering:
-                    events.append(SessionEvent("expiring", self.provider, at, session))
+                    events.append(self._expiring(at, known[session.id]))
                 continue
             fields = changed_fields(before.session, session)
             if fields and before.session.active and not session.active:
@@ -218,7 +223,10 @@ class EventDeriver:
             heapq.heappush(self._heap, (enters, session.id, deadline))
         elif not entry.inside:
             entry.inside = True
-            events.append(SessionEvent("expiring", self.provider, at, session))
+            events.append(self._expiring(at, entry))
+
+    def _expiring(self, at: float, entry: _Watched) -> SessionEvent:
+        return SessionEvent("expiring", self.provider, at, entry.session, deadline=entry.deadline)
 
     def _expire(self, at: float, events: list[SessionEvent]) -> None:
         known = self._known
@@ -236,7 +244,7 @@ class EventDeriver:
             if entry is None or entry.deadline != deadline or entry.inside:
                 continue  # gone, moved (its new entry is in the heap), or announced already
             entry.inside = True
-            events.append(SessionEvent("expiring", self.provider, at, entry.session))
+            events.append(self._expiring(at, entry))
 
 
 def _not_in(changed: Iterable[str], seen: set[str]) -> list[str]:
