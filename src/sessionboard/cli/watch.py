@@ -98,7 +98,7 @@ class Printer:
         self.closed = False
         self.printed = 0
 
-    def write(self, events: Iterable[SessionEvent]) -> None:
+    def show(self, events: Iterable[SessionEvent]) -> None:
         if self.closed:
             return
         try:
@@ -137,7 +137,7 @@ async def _watch(config: Config, as_json: bool, wanted: frozenset[str], initial:
     def on_snapshot(snap: Snapshot) -> None:
         deriver = derivers.get(snap.provider)
         if deriver is not None:
-            printer.write(deriver.feed(snap))
+            printer.show(deriver.feed(snap))
 
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
