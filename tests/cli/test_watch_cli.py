@@ -144,16 +144,21 @@ def test_readable_lines_events_filter_and_sigint_exit_0(sim):
 
 
 def test_a_closed_stdout_ends_watch_quietly_even_with_no_event_due(sim):
+    listed = run_cli("list", "--json", "--provider", "browsers", "--config", str(sim.config_path))
+    active = len(json.loads(listed.stdout))
+    assert active > 0
     read, write = os.pipe()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sessionboard", "watch", "--initial", "--provider", "lab", "--config", str(sim.config_path)],
+        # --events: only a provider failure would be printed after the `existing` lines, and none comes
+        [sys.executable, "-m", "sessionboard", "watch", "--initial", "--events", "provider_error",
+         "--provider", "browsers", "--config", str(sim.config_path)],
         stdin=subprocess.DEVNULL, stdout=write, stderr=subprocess.PIPE,
     )
     os.close(write)
     try:
-        with os.fdopen(read, "rb") as reader:
-            assert b"existing" in reader.readline()
-        # the reader is gone; the watch has nothing more to say (lab is quiet) and still ends
+        with os.fdopen(read, "rb") as reader:  # every line the watch will ever write, then closed
+            assert all(b" existing " in reader.readline() for _ in range(active))
+        # the reader is gone; the watch has nothing more to say (no write can fail) and still ends
         assert proc.wait(30) == 141
         assert proc.stderr is not None and proc.stderr.read() == b""
     finally:
