@@ -42,6 +42,8 @@ EXTRA_KEYS: dict[str, str] = {
     "vnc_reveal": "v",
     "vnc_copy": "y",
     "close_terminal": "ctrl+w",
+    "sort_reverse": "I",
+    "columns": "C",
 }
 """Keys of the actions beyond CONFIG.md's list (the other endpoints); rebindable the same way."""
 ALL_ACTIONS = ACTIONS + tuple(EXTRA_KEYS)

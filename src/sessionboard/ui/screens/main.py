@@ -34,7 +34,6 @@ from sessionboard.ui.widgets.detail import DetailPane
 from sessionboard.ui.widgets.keys import KeyBar
 from sessionboard.ui.widgets.providers import ProviderPanel, ProviderStatus
 from sessionboard.ui.widgets.sessions import SessionTable
-from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
@@ -183,7 +182,12 @@ class MainScreen(EndpointActions, Screen[None]):
             self._use_providers(make_providers(self.config))
             if self.autopoll:
                 self.pollers.start()
+        self._offer_columns()
         self.post_message(self.Shown())
+
+    def _offer_columns(self) -> None:
+        """Each provider kind's display fields become columns the table can show (`C`)."""
+        self.table.offer_fields(spec for provider in self.providers.values() for spec in provider.display_fields)
 
     async def on_unmount(self) -> None:
         await self.pollers.stop()
@@ -211,7 +215,7 @@ class MainScreen(EndpointActions, Screen[None]):
         parts.append("all" if table.show_all else "active only")
         if table.provider_filter:
             parts.append(f"provider: {table.provider_filter}")
-        parts.append(f"sort: {COLUMN_BY_KEY[table.sort_key].label}")
+        parts.append(f"sort: {table.sort_label}")
         if table.filter_text:
             parts.append(f"filter: {table.filter_text!r}")
         if self.busy:
@@ -382,7 +386,7 @@ class MainScreen(EndpointActions, Screen[None]):
         if boxes:
             box = boxes.first(Input)
         else:
-            box = Input(placeholder="filter: any visible text (escape clears)", id="filter")
+            box = Input(placeholder="filter: any field, the whole id too (escape clears)", id="filter")
             await self.query_one("#center").mount(box, before=0)
         box.add_class("-open")
         self.set_focus(box)  # now: the keys queued behind this one are the filter's (`focus()` defers)
@@ -436,9 +440,41 @@ class MainScreen(EndpointActions, Screen[None]):
         self._update_title()
 
     def action_sort(self) -> None:
-        label = self.table.cycle_sort()
+        self.table.cycle_sort()
+        self._sorted()
+
+    def action_sort_reverse(self) -> None:
+        self.table.reverse_sort()
+        self._sorted()
+
+    @on(SessionTable.Sorted)
+    def _sorted(self) -> None:
         self._update_title()
-        self.notify(f"sorted by {label}", timeout=2)
+        self.notify(f"sorted by {self.table.sort_words}", timeout=2)
+
+    @on(SessionTable.Opened)
+    def _opened(self) -> None:
+        """A double-clicked row: its detail, as `enter` opens it (never closes it)."""
+        if not self.narrow or not self.has_class("-detail-open"):
+            self.action_detail()
+
+    def action_columns(self) -> None:
+        from sessionboard.ui.screens.columns import ColumnsScreen
+
+        self.app.push_screen(ColumnsScreen(self.table))
+
+    def action_toggle_column(self, key: str) -> None:
+        """Show an optional column, or hide it (the palette's "Column: ..." entries)."""
+        try:
+            shown = self.table.toggle_column(key)
+        except ValueError:
+            self.notify(f"no column {key!r}", severity="warning", timeout=3, markup=False)
+            return
+        column = self.table.column(key)
+        if shown and not self.table.columns_shown.shows(key):
+            self.notify(f"column {column.label} chosen; the screen is too narrow to show it", timeout=4)
+        else:
+            self.notify(f"column {column.label} {'shown' if shown else 'hidden'}", timeout=2)
 
     def action_help(self) -> None:
         from sessionboard.ui.screens.help import HelpScreen
