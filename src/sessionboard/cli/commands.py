@@ -5,17 +5,18 @@ one line per failure on stderr, never a traceback, never a secret. Every write g
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from sessionboard.cli import output
+from sessionboard.cli.acting import act_on_ids, cli_runner, failure_line, read_ids, refused
 from sessionboard.cli.fields import field_json, field_table, must_give
 from sessionboard.cli.output import session_table
 from sessionboard.config import Config
 from sessionboard.model import Capability, FieldError, Listing, Session, safe_text, sort_sessions
-from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
-from sessionboard.providers.lease import LeaseWouldShorten
+from sessionboard.providers import Provider, ProviderError, make_providers
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.errors import UsageError
 
@@ -169,16 +170,23 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     return values
 
 
-async def create_command(config: Config, name: str, pairs: list[str]) -> int:
+async def create_command(config: Config, name: str, pairs: list[str], read_only: bool = False) -> int:
     """Prints the new session as JSON (CONFIG.md), with or without `--json`."""
     raw = parse_assignments(pairs)
 
     async def work(provider: Provider) -> int:
-        try:
-            provider.typed_create_values(raw)  # refuse before anything is sent
-        except FieldError as exc:
-            raise UsageError(f"{name}: {exc} (its fields: sessionboard fields {name})") from None
-        session = await provider.create_session(raw)
+        async with cli_runner(config, read_only) as runner:
+            status = refused(runner, provider, "create")
+            if status is not None:
+                return status
+            try:
+                result = await runner.run(provider, "create", None, raw)  # values checked before sending
+            except FieldError as exc:
+                raise UsageError(f"{name}: {exc} (its fields: sessionboard fields {name})") from None
+        if not result.ok:
+            _err(failure_line(result))
+            return EXIT_FAIL
+        session = result.created
         output.json_out(session.to_json(), indent=2)
         note = provider.created_note(session)
         if note:
@@ -207,20 +215,15 @@ async def fields_command(config: Config, name: str, as_json: bool) -> int:
     return await _with_provider(config, name, work)
 
 
-def _result(name: str, session_id: str, message: str, as_json: bool) -> None:
-    """What close and extend print: the provider's own words, or an object naming what was acted on."""
-    if as_json:
-        output.json_out({"provider": name, "id": session_id, "ok": True, "message": message})
-    else:
-        output.line(message)
+async def close_command(
+    config: Config, name: str, ids: list[str], as_json: bool = False, read_only: bool = False
+) -> int:
+    """Closes each id (`-`: the ids on standard input), a few at a time; one result line per id."""
+    wanted = read_ids(ids, sys.stdin)
 
-
-async def close_command(config: Config, name: str, session_id: str, as_json: bool = False) -> int:
     async def work(provider: Provider) -> int:
-        if not provider.can(Capability.CLOSE):
-            raise provider.unsupported(Capability.CLOSE)
-        _result(name, session_id, await provider.close_session(session_id), as_json)
-        return EXIT_OK
+        async with cli_runner(config, read_only) as runner:
+            return await act_on_ids(runner, provider, "close", wanted, {}, as_json)
 
     return await _with_provider(config, name, work)
 
@@ -228,30 +231,29 @@ async def close_command(config: Config, name: str, session_id: str, as_json: boo
 async def extend_command(
     config: Config,
     name: str,
-    session_id: str,
+    ids: list[str],
     minutes: int | None,
     as_json: bool = False,
     allow_shorten: bool = False,
+    read_only: bool = False,
 ) -> int:
     """A lease is read first and never ended sooner than it ends now without `--allow-shorten`
     (exit 1, one line, nothing sent); a heartbeat has no length to give."""
+    wanted = read_ids(ids, sys.stdin)
 
     async def work(provider: Provider) -> int:
-        if not can_extend(provider):
-            raise provider.unsupported(Capability.EXTEND)
-        if not provider.can(Capability.EXTEND):  # a heartbeat
-            for flag, given in (("--minutes", minutes is not None), ("--allow-shorten", allow_shorten)):
-                if given:
-                    raise UsageError(f"{provider.kind} heartbeats take no {flag}")
-            _result(name, session_id, await provider.extend_session(session_id), as_json)
-            return EXIT_OK
-        try:
-            message = await provider.extend_session(session_id, minutes, allow_shorten=allow_shorten)
-        except LeaseWouldShorten as exc:
-            _err(f"{provider.name}: {exc.message}; --allow-shorten sets it anyway")
-            return EXIT_FAIL
-        _result(name, session_id, message, as_json)
-        return EXIT_OK
+        async with cli_runner(config, read_only) as runner:
+            status = refused(runner, provider, "extend")
+            if status is not None:
+                return status
+            params: dict[str, Any] = {}
+            if not provider.can(Capability.EXTEND):  # a heartbeat
+                for flag, given in (("--minutes", minutes is not None), ("--allow-shorten", allow_shorten)):
+                    if given:
+                        raise UsageError(f"{provider.kind} heartbeats take no {flag}")
+            else:
+                params = {"minutes": minutes, "allow_shorten": allow_shorten}
+            return await act_on_ids(runner, provider, "extend", wanted, params, as_json)
 
     return await _with_provider(config, name, work)
 

@@ -68,10 +68,20 @@ def _direct_option(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def _readonly_option(parser: argparse.ArgumentParser, top: bool) -> None:
+    parser.add_argument(
+        "--readonly",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="refuse every action that changes a session (create, close, extend): exit 1, nothing sent",
+    )
+
+
 def _json_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--json", action="store_true", help=help_text)
 
 
+IDS_HELP = "one or more session ids; - reads them from standard input, one a line (blank lines skipped)"
 CREATE_HELP = (
     "create a session on provider NAME; each KEY=VALUE is one of that provider's create fields, "
     "typed by its schema and checked before anything is sent. `sessionboard create NAME --help` "
@@ -86,11 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     _config_option(parser, top=True)
     _direct_option(parser, top=True)
+    _readonly_option(parser, top=True)
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def verb(name: str, help_text: str, add_help: bool = True) -> argparse.ArgumentParser:
         sub = verbs.add_parser(name, help=help_text, description=help_text, add_help=add_help)
         _config_option(sub, top=False)
+        _readonly_option(sub, top=False)
         return sub
 
     verb("demo", "the console on built-in simulators of all five providers (no config, no network)")
@@ -112,13 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = verb("fields", "list provider NAME's create fields: type, required, choices, default, help")
     sub.add_argument("name", metavar="NAME")
     _json_option(sub, "print the fields as a JSON array")
-    sub = verb("close", "close / terminate session ID of provider NAME")
+    sub = verb("close", "close / terminate sessions ID... of provider NAME (- reads ids from standard input)")
     sub.add_argument("name", metavar="NAME")
-    sub.add_argument("id", metavar="ID")
-    _json_option(sub, "print the result as a JSON object")
-    sub = verb("extend", "extend a lease (tasknet) or send a heartbeat (agents)")
+    sub.add_argument("ids", metavar="ID", nargs="+", help=IDS_HELP)
+    _json_option(sub, "print one JSON object per id")
+    sub = verb("extend", "extend leases (tasknet) or send heartbeats (agents) of sessions ID...")
     sub.add_argument("name", metavar="NAME")
-    sub.add_argument("id", metavar="ID")
+    sub.add_argument("ids", metavar="ID", nargs="+", help=IDS_HELP)
     sub.add_argument(
         "--minutes", type=int, default=None,
         help="tasknet: the lease, 1-60 minutes from now (default: 60, the longest; agents take none)",
@@ -127,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-shorten", action="store_true",
         help="tasknet: set the lease even when it would end sooner than it ends now (else refused, exit 1)",
     )
-    _json_option(sub, "print the result as a JSON object")
+    _json_option(sub, "print one JSON object per id")
     sub = verb("logs", "print a vsay session's command and output log")
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("id", metavar="ID")
@@ -145,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(sub, "print the paths as a JSON object")
     sub = verb("capabilities", "print which actions each provider kind supports (a Markdown table)")
     _json_option(sub, "print each kind's capabilities as a JSON object")
+    sub = verb("watch", "poll like the console and print one session event per line until interrupted")
+    _json_option(sub, "print NDJSON: one {event, at, provider, session} object per line")
+    sub.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
+    sub.add_argument(
+        "--events", metavar="LIST", default=None,
+        help="comma-separated: appeared,changed,ended,expiring,provider_error,provider_ok (default: all)",
+    )
+    sub.add_argument("--initial", action="store_true", help="first print the current sessions as `existing` events")
+    _direct_option(sub, top=False)
+    sub = verb("audit", "print the audit log: one line per action taken from the console or the CLI")
+    _json_option(sub, "print the records as a JSON array, one object per line")
+    sub.add_argument("--since", metavar="DURATION", default=None, help="only the last 90s, 15m, 1h, 2d (or since an RFC 3339 time)")
+    sub.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
     return parser
 
 
@@ -214,6 +239,10 @@ def _run(args: argparse.Namespace) -> int:
         return _locate(args.json)
     if command == "capabilities":
         return _capabilities(args.json)
+    if command == "audit":
+        from sessionboard.cli.audit import audit_command
+
+        return audit_command(args.json, args.since, args.provider)  # the user's log: no config needed
     if command is None:
         from sessionboard.ui.entry import run_console
 
@@ -252,15 +281,19 @@ def _run(args: argparse.Namespace) -> int:
         return hub_command(config)
     if command == "check":
         return asyncio.run(check_command(config, args.json))
+    if command == "watch":
+        from sessionboard.cli.watch import watch_command
+
+        return watch_command(config, args.provider, args.json, args.events, args.initial, args.direct)
     if command == "create":
-        return asyncio.run(create_command(config, args.name, args.values))
+        return asyncio.run(create_command(config, args.name, args.values, args.readonly))
     if command == "fields":
         return asyncio.run(fields_command(config, args.name, args.json))
     if command == "close":
-        return asyncio.run(close_command(config, args.name, args.id, args.json))
+        return asyncio.run(close_command(config, args.name, args.ids, args.json, args.readonly))
     if command == "extend":
         return asyncio.run(
-            extend_command(config, args.name, args.id, args.minutes, args.json, args.allow_shorten)
+            extend_command(config, args.name, args.ids, args.minutes, args.json, args.allow_shorten, args.readonly)
         )
     if command == "logs":
         return asyncio.run(logs_command(config, args.name, args.id, "json" if args.json else args.format))

@@ -33,6 +33,10 @@ Reference = Annotated[str, BeforeValidator(_reference)]
 of the file), resolved as a secret is but not one: it is shown and never masked."""
 
 
+NotifyEvent = Literal["appeared", "ended", "expiring"]
+"""The session events a console may announce with a notice (`notify`)."""
+
+
 class _Strict(BaseModel):
     # allow_inf_nan=False: TOML has inf and nan, and `timeout = inf` or `poll_interval = nan`
     # would be taken as numbers; every float of every table must be finite.
@@ -61,6 +65,16 @@ class AppSettings(_Strict):
     """Ended sessions are kept a bounded time and count, so a console left open stays flat."""
     max_response_mb: float = Field(64.0, gt=0, allow_inf_nan=False)
     """The most a response body may decode to, in MB; a larger answer is refused as it streams."""
+    read_only: bool = False
+    """Refuse every action that changes a session (create, close, extend, cleanup, link); reading stays."""
+    notify: list[NotifyEvent] = Field(default_factory=lambda: ["expiring"])
+    """The events that make a notice in the console, for providers that set none of their own."""
+    expiring_within: float = Field(5.0, gt=0, le=1440, allow_inf_nan=False)
+    """Minutes before a lease's end or a heartbeat's deadline that count as expiring."""
+    bell: bool = False
+    """Ring the terminal bell with a notice."""
+    audit: Literal["best-effort", "required"] = "best-effort"
+    """"required": refuse actions when the audit log cannot be written; "best-effort" warns once."""
 
 
 class SshSettings(_Strict):
@@ -86,6 +100,10 @@ class ProviderBase(_Strict):
     """Requests in flight to this provider at once (rufus lists one request per device)."""
     ca_bundle: str | None = None
     """A PEM file of the CAs that sign this provider's certificate (then only those are trusted)."""
+    read_only: bool = False
+    """Refuse every action on this provider's sessions (`[app] read_only` does it for all)."""
+    notify: list[NotifyEvent] | None = None
+    """The events of this provider that make a notice (None: `[app] notify`)."""
 
     @field_validator("ca_bundle")
     @classmethod

@@ -10,6 +10,7 @@ Per provider NAME (percent-encoded in the key), under the `[hub]` prefix P:
 | `P:changes:NAME` | stream | one entry per published poll: `{"d": Change as JSON}` |
 | `P:pollnow:NAME` | string, with a TTL | who asked the last poll-now (the cooldown) |
 | `P:requests` | stream | the poll-now requests every hub listens to |
+| `P:audit` | stream | one entry per action taken by a console or the CLI: `{"d": <the audit line>}` |
 
 `seq` counts the provider's published polls within an `epoch` (a random id the hub picks when it
 finds no usable state): a reader that holds epoch E at seq N applies the entry (E, N+1) and reloads
@@ -85,6 +86,10 @@ class Keys:
 
 def requests_key(prefix: str) -> str:
     return f"{prefix}:requests"
+
+
+def audit_key(prefix: str) -> str:
+    return f"{prefix}:audit"
 
 
 @dataclass(frozen=True, slots=True)
