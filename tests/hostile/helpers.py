@@ -93,7 +93,7 @@ class Ran:
         return self.stderr.decode("utf-8", "replace")
 
     def err_lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.strip()]
+        return [line for line in self.err.split("\n") if line.strip()]  # a raw CR is not a line end
 
     def __str__(self) -> str:
         return f"exit {self.returncode}\nstdout: {self.out[-1500:]}\nstderr: {self.err[-1500:]}"

@@ -125,15 +125,22 @@ def _error_on(actions: frozenset[str]) -> AnswerOf:
 
 def _markup_sessions(ctx: Context) -> list[Fields]:
     lease_ends_soon: Fields = {}
+    newest: Fields = {}
     if ctx.kind == "tasknet":
-        # 30 s of a 30-minute lease left on the console's clock: the lease warning names the id.
-        updated = (ctx.now - timedelta(minutes=30) + timedelta(seconds=30)).replace(microsecond=0)
-        lease_ends_soon = {"last_activity": updated.strftime("%Y-%m-%dT%H:%M:%SZ"), "lease": 30}
+        # 30 s of a 30-minute lease left on the console's clock: the lease warning names the id,
+        # and the `[/]` one is the newest, so the cursor starts on it (a toast at start).
+        updated = ctx.now - timedelta(minutes=30) + timedelta(seconds=30)
+        lease_ends_soon = {"last_activity": _stamp(updated), "lease": 30}
+        newest = {"started_at": _stamp(ctx.now)}
     return [
         {"id": MARKUP_QUIT, "name": "[bold red]not bold[/]", "user": "[link=https://evil.example]x[/link]",
          "target": "[reverse]t[/reverse]", **lease_ends_soon},
-        {"id": MARKUP_CLOSE, "name": MARKUP_CLOSE, "user": "[/]", "target": "[/"},
+        {"id": MARKUP_CLOSE, "name": MARKUP_CLOSE, "user": "[/]", "target": "[/", **lease_ends_soon, **newest},
     ]
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _ancient_sessions(ctx: Context) -> list[Fields]:
