@@ -192,14 +192,17 @@ def _empty_object(ctx: Context, what: str, request: Request) -> Response | None:
 
 
 def _text_logs(ctx: Context, what: str, request: Request) -> Response | None:
-    if what != "logs-text":
-        return None
     lines = [
-        "2035-03-02T09:00:00Z command ls -la",
-        "2035-03-02T09:00:01Z output total 0",
-        f"2035-03-02T09:00:02Z output {CONTROL_TEXT}",
+        ("2035-03-02T09:00:00Z", "command", "ls -la"),
+        ("2035-03-02T09:00:01Z", "output", "total 0"),
+        ("2035-03-02T09:00:02Z", "output", CONTROL_TEXT),
     ]
-    return Response("\n".join(lines) + "\n", media_type="text/plain")
+    if what == "logs-text":
+        return Response("\n".join(" ".join(line) for line in lines) + "\n", media_type="text/plain")
+    if what == "logs":
+        entries = [{"timestamp": at, "type": kind, "content": content} for at, kind, content in lines]
+        return JSONResponse({"success": True, "data": {"session_id": "any", "logs": entries}})
+    return None
 
 
 def _proxy_hosts(ctx: Context) -> list[Fields]:
@@ -254,7 +257,7 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("self-signed", (15,), "the clean lists over https with a self-signed certificate", tls=True),
         Scenario("empty-object", (16,), "the tasknet list is {} (its schema does not require sessions)",
                  answer=_empty_object, kinds=("tasknet",)),
-        Scenario("text-logs", (18,), "vsay logs?format=text answer text/plain, one line of controls",
+        Scenario("text-logs", (18,), "vsay logs: text/plain for format=text, JSON otherwise; one line is controls",
                  answer=_text_logs, kinds=("vsay",)),
         Scenario("error-echo", (19,), "every answer is a 500 echoing the request's path and credentials",
                  answer=_echo),
