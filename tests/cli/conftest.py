@@ -33,3 +33,12 @@ def secrets_of(config_text: str) -> list[str]:
             path = Path(line.split("file:", 1)[1].strip().strip('"'))
             found.append(path.read_text().splitlines()[0].strip())
     return found
+
+
+def run_cli_bytes(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """As `run_cli`, keeping stdout and stderr as the bytes the terminal would be sent."""
+    return subprocess.run(
+        [sys.executable, "-m", "sessionboard", *args],
+        capture_output=True, stdin=subprocess.DEVNULL, timeout=60,
+        env={**os.environ, **(env or {})},
+    )

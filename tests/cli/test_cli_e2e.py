@@ -89,15 +89,15 @@ def test_agents_heartbeat_and_rufus_conflict(sim):
     second = run_cli("create", "timing", f"deviceid={device}", "alias=e2e2", "--config", config)
     assert first.returncode == 0 or "already has an active session" in first.stderr
     assert second.returncode == 1
-    assert second.stderr.strip() == f"timing: device {device} already has an active session"
+    assert second.stderr.strip() == f"sessionboard: timing: device {device} already has an active session"
 
 
 def test_actions_a_kind_cannot_do_exit_1_with_one_line(sim):
     config = str(sim.config_path)
     extend = run_cli("extend", "timing", "tok", "--config", config)
-    assert extend.returncode == 1 and extend.stderr.strip() == "timing: a rufus provider cannot extend a lease"
+    assert extend.returncode == 1 and extend.stderr.strip() == "sessionboard: timing: a rufus provider cannot extend a lease"
     create = run_cli("create", "lab", "x=1", "--config", config)
-    assert create.returncode == 1 and create.stderr.strip() == "lab: a devices provider cannot create"
+    assert create.returncode == 1 and create.stderr.strip() == "sessionboard: lab: a devices provider cannot create"
 
 
 def test_wrong_value_type_is_refused_before_sending(sim):
@@ -117,7 +117,7 @@ def test_a_broken_provider_costs_only_itself(sim, mode):
         set_fault(sim, "ssh", "none")
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
-    assert line.startswith("ssh: ")
+    assert line.startswith("sessionboard: ssh: ")
     assert {s["provider"] for s in json.loads(result.stdout)} == set(KINDS) - {"ssh"}
 
 
@@ -131,7 +131,7 @@ def test_slow_provider_times_out_alone(sim, tmp_path):
     finally:
         set_fault(sim, "agents", "none")
     assert result.returncode == 1
-    assert result.stderr.strip() == "agents: GET /api/active-sessions: timed out after 1s"
+    assert result.stderr.strip() == "sessionboard: agents: GET /api/active-sessions: timed out after 1s"
     assert "agents" not in {s["provider"] for s in json.loads(result.stdout)}
 
 
@@ -148,7 +148,7 @@ def test_no_secret_in_any_output(sim):
         ]
     finally:
         set_fault(sim, "browsers", "none")
-    outputs.append(run_cli("create", "browsers", "leaseTime=5", "--config", config))
+    outputs.append(run_cli("create", "browsers", "leaseTime=5", "driver=api", "--config", config))
     for result in outputs:
         for secret in secrets:
             assert secret not in result.stdout and secret not in result.stderr
@@ -198,4 +198,4 @@ def test_logs_and_stats(sim):
     people = run_cli("stats", "ssh", "--config", config)
     assert "█" in people.stdout and "unique users" in people.stdout
     wrong = run_cli("stats", "browsers", "--config", config)
-    assert wrong.returncode == 1 and wrong.stderr.strip() == "browsers: a tasknet provider cannot show statistics"
+    assert wrong.returncode == 1 and wrong.stderr.strip() == "sessionboard: browsers: a tasknet provider cannot show statistics"

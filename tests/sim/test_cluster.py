@@ -226,7 +226,7 @@ def test_run_simulate_on_a_busy_port_says_so_in_one_line():
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30,
                                 stdin=subprocess.DEVNULL)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"sessionboard simulate: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert result.stderr.strip() == f"sessionboard: simulate: cannot listen on 127.0.0.1:{port}: Address already in use"
     assert result.stdout == ""
 
 

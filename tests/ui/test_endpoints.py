@@ -463,7 +463,7 @@ async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected(
     async with console(now=lambda: clock[0], poll_interval=600) as (_, app, pilot, screen):
         select(screen, "ssh")
         provider = screen.providers["browsers"]
-        screen.run_action_worker("create", provider, "creating", lambda: screen._create(provider, {"leaseTime": "5"}))
+        screen.run_action_worker("create", provider, "creating", lambda: screen._create(provider, {"leaseTime": "5", "driver": "api"}))
         await wait_for(pilot, lambda: len(screen.endpoints.created) == 1, "the session created")
         key = next(iter(screen.endpoints.created))
         await wait_for(pilot, lambda: screen.table.session(key) is not None, "the new session listed")

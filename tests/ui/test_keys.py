@@ -118,7 +118,8 @@ async def test_c_creates_on_the_selected_provider() -> None:
         assert isinstance(form, CreateScreen) and form.provider == "browsers"
         lease = form.query_one("#field-leaseTime", Input)
         lease.value = "15"
-        assert isinstance(form.query_one("#field-driver"), Select)
+        driver = form.query_one("#field-driver", Select)
+        driver.value = "puppeteer"  # a field the user must choose: no default
         assert isinstance(form.query_one("#field-isVncEnabled"), Checkbox)
         assert form.query_one("#field-fingerprintSecret", Input).password
         await pilot.click("#create")

@@ -146,7 +146,7 @@ async def test_a_poll_over_the_simulators_keeps_the_cursor_while_churn_changes_r
     async with app.run_test(size=(200, 50)) as pilot:
         screen = await all_polled(pilot, app)
         # churn spares sessions made over the API: that one is sure to stay
-        made = await screen.providers["browsers"].create_session({"leaseTime": 30})
+        made = await screen.providers["browsers"].create_session({"leaseTime": 30, "driver": "api"})
         screen.poll_now("browsers")
         await wait_for(pilot, lambda: screen.table.select_key(made.key), "the created session in the table")
         keys = screen.table.keys()

@@ -86,6 +86,6 @@ async def test_no_config_shows_how_to_begin() -> None:
         await pilot.pause()
         text = str(app.screen.query_one("#welcome").render())
         assert "sessionboard demo" in text
-        assert "config.example.toml" in text
+        assert "sessionboard init" in text
         await pilot.press("q")
     assert app.return_code == 0

@@ -1,27 +1,27 @@
 """The headless verbs. Each returns an exit status and writes only clean lines: results on stdout,
-one line per failure on stderr, never a traceback, never a secret."""
+one line per failure on stderr, never a traceback, never a secret. Every write goes through
+`cli.output` (the sanitizer for provider text), never `print`."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 import time
-from collections.abc import Iterable
 from typing import Any
 
+from sessionboard.cli import output
+from sessionboard.cli.fields import field_json, field_table, must_give
+from sessionboard.cli.output import session_table
 from sessionboard.config import Config
-from sessionboard.model import Capability, FieldError, Session, sort_sessions
+from sessionboard.model import Capability, FieldError, Session, safe_text, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
 from sessionboard.providers.vsay import VsayProvider
-from sessionboard.cli.output import session_table
 from sessionboard.errors import UsageError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _err(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    output.error(line)
 
 
 def _select(config: Config, names: list[str] | None) -> Config:
@@ -63,28 +63,40 @@ async def _poll_all(providers: list[Provider]) -> list[list[Session] | ProviderE
 
 
 async def list_command(config: Config, names: list[str] | None, as_json: bool, show_all: bool) -> int:
+    """Exit 0 when every provider answered, 1 when any failed (the others' sessions still print).
+
+    When every provider failed, stdout stays empty: neither "no sessions" nor `[]` may read as an
+    empty success to a person or a script; the reasons are on stderr."""
     providers = make_providers(_select(config, names))
+    if not providers:
+        _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
+        return EXIT_FAIL
     results = await _poll_all(providers)
     sessions: list[Session] = []
-    status = EXIT_OK
+    failed = 0
     for result in results:
         if isinstance(result, ProviderError):
             _err(result.line())
-            status = EXIT_FAIL
+            failed += 1
         else:
             sessions.extend(s for s in result if show_all or s.active)
+    status = EXIT_FAIL if failed else EXIT_OK
+    if failed == len(providers):
+        return status
     ordered = sort_sessions(sessions)
     if as_json:
-        print(json_array(s.to_json() for s in ordered))
-    else:
-        print(session_table(ordered) if ordered else "no sessions")
+        output.json_array_out(s.to_json() for s in ordered)
+    elif ordered:
+        output.block(session_table(ordered))
+    elif not failed:
+        output.line("no sessions")
     return status
 
 
-async def check_command(config: Config) -> int:
+async def check_command(config: Config, as_json: bool = False) -> int:
     providers = make_providers(config)
     if not providers:
-        _err("no providers configured; add a [[providers]] table (see config.example.toml)")
+        _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
         return EXIT_FAIL
 
     async def one(provider: Provider) -> tuple[Provider, float, list[Session] | ProviderError]:
@@ -100,20 +112,30 @@ async def check_command(config: Config) -> int:
     finally:
         await asyncio.gather(*(p.aclose() for p in providers), return_exceptions=True)
     status = EXIT_OK
+    report: list[dict[str, Any]] = []
     for provider, seconds, result in results:
-        if isinstance(result, ProviderError):
-            print(f"FAIL {provider.name} ({provider.kind}): {result.message}")
+        failure = result if isinstance(result, ProviderError) else None
+        count = None if isinstance(result, ProviderError) else len(result)
+        if failure is not None:
             status = EXIT_FAIL
+        if as_json:
+            report.append(
+                {
+                    "provider": provider.name,
+                    "kind": provider.kind,
+                    "ok": failure is None,
+                    "ms": None if failure else round(seconds * 1000),
+                    "sessions": count,
+                    "error": failure.message if failure else None,
+                }
+            )
+        elif failure is not None:
+            output.line(f"FAIL {provider.name} ({provider.kind}): {safe_text(failure.message, limit=output.ERROR_LIMIT)}")
         else:
-            print(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {len(result)} sessions")
+            output.line(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {count} sessions")
+    if as_json:
+        output.json_out(report, indent=2)
     return status
-
-
-def json_array(objects: Iterable[dict[str, Any]]) -> str:
-    """A JSON array with one object per line: readable and greppable, and built by the C encoder
-    (`indent=` switches json to its pure-Python encoder, several times slower on 10,000 sessions)."""
-    body = ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects)
-    return f"[\n{body}\n]" if body else "[]"
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
@@ -127,35 +149,63 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
 
 
 async def create_command(config: Config, name: str, pairs: list[str]) -> int:
+    """Prints the new session as JSON (CONFIG.md), with or without `--json`."""
     raw = parse_assignments(pairs)
 
     async def work(provider: Provider) -> int:
         try:
             provider.typed_create_values(raw)  # refuse before anything is sent
         except FieldError as exc:
-            raise UsageError(f"{name}: {exc}") from None
+            raise UsageError(f"{name}: {exc} (its fields: sessionboard fields {name})") from None
         session = await provider.create_session(raw)
-        print(json.dumps(session.to_json(), indent=2, ensure_ascii=False))
+        output.json_out(session.to_json(), indent=2)
         return EXIT_OK
 
     return await _with_provider(config, name, work)
 
 
-async def close_command(config: Config, name: str, session_id: str) -> int:
+async def fields_command(config: Config, name: str, as_json: bool) -> int:
+    """The create fields of provider NAME; exit 1 (one line) for a kind that cannot create."""
+
+    async def work(provider: Provider) -> int:
+        if not provider.can(Capability.CREATE):
+            raise provider.unsupported(Capability.CREATE)
+        fields = provider.create_fields()
+        if as_json:
+            output.json_out([field_json(spec) for spec in fields], indent=2)
+            return EXIT_OK
+        output.line(f"create fields of {name} ({provider.kind}), given as KEY=VALUE:")
+        output.block(field_table(fields))
+        example = " ".join(f"{spec.name}=..." for spec in fields if must_give(spec))
+        output.line(f"e.g. sessionboard create {name} {example}".rstrip())
+        return EXIT_OK
+
+    return await _with_provider(config, name, work)
+
+
+def _result(name: str, session_id: str, message: str, as_json: bool) -> None:
+    """What close and extend print: the provider's own words, or an object naming what was acted on."""
+    if as_json:
+        output.json_out({"provider": name, "id": session_id, "ok": True, "message": message})
+    else:
+        output.line(message)
+
+
+async def close_command(config: Config, name: str, session_id: str, as_json: bool = False) -> int:
     async def work(provider: Provider) -> int:
         if not provider.can(Capability.CLOSE):
             raise provider.unsupported(Capability.CLOSE)
-        print(await provider.close_session(session_id))
+        _result(name, session_id, await provider.close_session(session_id), as_json)
         return EXIT_OK
 
     return await _with_provider(config, name, work)
 
 
-async def extend_command(config: Config, name: str, session_id: str, minutes: int | None) -> int:
+async def extend_command(config: Config, name: str, session_id: str, minutes: int | None, as_json: bool = False) -> int:
     async def work(provider: Provider) -> int:
         if not can_extend(provider):
             raise provider.unsupported(Capability.EXTEND)
-        print(await provider.extend_session(session_id, minutes))
+        _result(name, session_id, await provider.extend_session(session_id, minutes), as_json)
         return EXIT_OK
 
     return await _with_provider(config, name, work)
@@ -167,12 +217,16 @@ async def logs_command(config: Config, name: str, session_id: str, fmt: str) -> 
             raise provider.unsupported(Capability.LOGS)
         logs = await provider.logs(session_id, "text" if fmt == "text" else "json")
         if isinstance(logs, str):
-            print(logs)
+            if fmt == "json":
+                output.json_out(logs)
+            else:
+                output.block(logs)
         elif fmt == "json":
-            print(json.dumps([entry.model_dump() for entry in logs], indent=2, ensure_ascii=False))
+            output.json_out([entry.model_dump() for entry in logs], indent=2)
         else:
             for entry in logs:
-                print(f"{entry.timestamp or '-'} {entry.type:<7} {entry.content}")
+                head = f"{safe_text(entry.timestamp or '-')} {safe_text(entry.type):<7} "
+                output.block(head + safe_text(entry.content, multiline=True))
         return EXIT_OK
 
     return await _with_provider(config, name, work)
@@ -184,18 +238,18 @@ async def stats_command(config: Config, name: str, period: str, as_json: bool) -
             raise provider.unsupported(Capability.STATS)
         stats = await provider.stats(period)  # type: ignore[arg-type]
         if as_json:
-            print(json.dumps(stats.model_dump(), ensure_ascii=False))
+            output.json_out(stats.model_dump())
             return EXIT_OK
-        print(f"period            {period}")
-        print(f"sessions          {stats.total_sessions}")
-        print(f"active            {stats.active_sessions}")
-        print(f"hours             {stats.total_duration_hours:g}")
-        print(f"unique users      {stats.unique_users}")
+        output.line(f"period            {period}")
+        output.line(f"sessions          {stats.total_sessions}")
+        output.line(f"active            {stats.active_sessions}")
+        output.line(f"hours             {stats.total_duration_hours:g}")
+        output.line(f"unique users      {stats.unique_users}")
         top = max((m.sessions_count for m in stats.top_machines), default=0)
         for machine in stats.top_machines:
-            bar = "█" * round(30 * machine.sessions_count / top) if top else ""
-            label = (machine.name or machine.machine_id or "?")[:24]
-            print(f"  {label:<24} {machine.sessions_count:>6}  {bar}")
+            bar = "█" * round(30 * machine.sessions_count / top) if top > 0 and machine.sessions_count > 0 else ""
+            label = safe_text(machine.name or machine.machine_id or "?", limit=24)[:24]
+            output.line(f"  {label:<24} {machine.sessions_count:>6}  {bar}")
         return EXIT_OK
 
     return await _with_provider(config, name, work)

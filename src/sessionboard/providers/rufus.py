@@ -50,7 +50,6 @@ class RufusProvider(Provider):
         return (
             CreateField(
                 "deviceid", "Device", "choice", required=True, choices=tuple(self.config.devices),
-                default=self.config.devices[0] if len(self.config.devices) == 1 else None,
             ),
             CreateField("alias", "Alias", help="a name for the session, e.g. heat 1"),
         )

@@ -56,10 +56,10 @@ class TasknetProvider(Provider):
 
     def create_fields(self) -> tuple[CreateField, ...]:
         return (
-            CreateField("leaseTime", "Lease (minutes)", "int", required=True, default=30, minimum=1, maximum=60),
+            CreateField("leaseTime", "Lease (minutes)", "int", required=True, minimum=1, maximum=60),
             CreateField("isVncEnabled", "VNC", "bool", default=True),
             CreateField("vncMode", "VNC mode", "choice", default="rw", choices=("rw", "ro")),
-            CreateField("driver", "Driver", "choice", default="puppeteer", choices=("puppeteer", "api")),
+            CreateField("driver", "Driver", "choice", required=True, choices=("puppeteer", "api")),
             CreateField("fingerprintUUID", "Fingerprint UUID", help="optional"),
             CreateField("fingerprintSecret", "Fingerprint secret", secret=True, help="optional, sent as a header"),
             CreateField("showMouse", "Show mouse", "bool", default=False),

@@ -41,7 +41,7 @@ from sessionboard.sim.layout import (
     provider_table,
     session_counts,
 )
-from sessionboard.sim.lifeline import stop_when_stdin_closes
+from sessionboard.sim.lifeline import stop_when_orphaned, stop_when_stdin_closes
 from sessionboard.sim.loop_thread import LoopThread
 from sessionboard.sim.rufus import RufusSim
 from sessionboard.sim.tasknet import TasknetSim
@@ -227,13 +227,15 @@ class SimCluster:
 
 
 @contextlib.contextmanager
-def _stop_on_signals() -> Generator[asyncio.Event, None, None]:
-    """An event set by SIGINT or SIGTERM while inside (handlers installed before anything is
-    announced, so a parent that signals as soon as it reads the banner is handled too)."""
+def _stop_on_signals(
+    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
+) -> Generator[asyncio.Event, None, None]:
+    """An event set by one of `signals` (SIGINT, SIGTERM) while inside (handlers installed before
+    anything is announced, so a parent that signals as soon as it reads the banner is handled too)."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     handled: list[int] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
             handled.append(signum)
@@ -244,15 +246,22 @@ def _stop_on_signals() -> Generator[asyncio.Event, None, None]:
             loop.remove_signal_handler(signum)
 
 
+SIMULATE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Ctrl+C, a kill, a closed terminal: each is a clean stop that removes the key files."""
+
+
 async def _simulate(port: int | None, sessions: int | None, seed: int, live: bool) -> int:
     cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=live, port=port or 0)
-    try:
-        await cluster.start()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        print(f"sessionboard simulate: cannot listen on {HOST}:{port or 0}: {reason}", file=sys.stderr, flush=True)
-        return 1
-    with _stop_on_signals() as stop:
+    # The handlers and the parent watch come first: from the moment a key file exists, every way
+    # out but SIGKILL runs the `with` below, which removes the directory.
+    with _stop_on_signals(SIMULATE_SIGNALS) as stop:
+        stop_when_orphaned(stop.set)
+        try:
+            await cluster.start()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            print(f"sessionboard: simulate: cannot listen on {HOST}:{port or 0}: {reason}", file=sys.stderr, flush=True)
+            return 1
         try:
             with tempfile.TemporaryDirectory(prefix="sessionboard-sim-") as key_dir:
                 sys.stdout.write(cluster.config_toml(Path(key_dir)))
@@ -265,8 +274,10 @@ async def _simulate(port: int | None, sessions: int | None, seed: int, live: boo
 
 
 def run_simulate(port: int | None = None, sessions: int | None = None, seed: int = 1, live: bool = False) -> int:
-    """`sessionboard simulate`: serve until SIGINT/SIGTERM; 0 after a clean stop, 1 when the port
-    cannot be had. The config goes to stdout, the banner to stderr.
+    """`sessionboard simulate`: serve until SIGINT, SIGTERM or SIGHUP, or until the process that
+    started it is gone; 0 after a clean stop, 1 when the port cannot be had. The config goes to
+    stdout, the banner to stderr. The key files the config names are removed on every way out
+    (a closed stdout, an error, a signal) but SIGKILL, which no process can catch.
 
     Not live by default: scripts and tests that compare two lists need the simulators to change
     only when asked (leases, passings and logs still follow the clock). `live=True` adds the

@@ -28,3 +28,28 @@ def stop_when_stdin_closes(stop: Callable[[], None]) -> None:
             stop()
 
     loop.add_reader(fd, readable)
+
+
+ORPHAN_CHECK_SECONDS = 0.5
+
+
+def stop_when_orphaned(stop: Callable[[], None], interval: float = ORPHAN_CHECK_SECONDS) -> None:
+    """Call `stop` on the running loop once the process that started this one is gone.
+
+    For `sessionboard simulate`, whose stdin is the user's (a terminal, /dev/null), so no pipe
+    can tell: when the parent dies the kernel gives the child a new parent (init or a subreaper),
+    and `getppid()` changes. Checked twice a second; a process started by PID 1 itself is never
+    an orphan. Without this a killed test runner or script would leave the simulators serving,
+    and their key files on disk, forever."""
+    loop = asyncio.get_running_loop()
+    parent = os.getppid()
+    if parent == 1:
+        return
+
+    def check() -> None:
+        if os.getppid() != parent:
+            stop()
+        else:
+            loop.call_later(interval, check)
+
+    loop.call_later(interval, check)
