@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from sessionboard.sim.hostile import HostileServer
 from sessionboard.ui.screens.create import CreateScreen
@@ -37,7 +37,8 @@ def first_id(server: HostileServer, kind: str) -> str:
 def test_cli_refuses_a_fingerprint_that_is_not_a_uuid_before_sending(tmp_path: Path) -> None:
     with HostileServer("clean", kinds=("tasknet",)) as server:
         config = write_config(server, tmp_path)
-        ran = run_cli("create", "browsers", "leaseTime=10", "fingerprintUUID=not-a-uuid", "--config", str(config))
+        ran = run_cli("create", "browsers", "leaseTime=10", "driver=api", "fingerprintUUID=not-a-uuid",
+                      "--config", str(config))
     assert ran.returncode == 2 and "fingerprintUUID" in ran.err, ran
     assert server.requests("tasknet", "POST") == []
 
@@ -49,6 +50,8 @@ async def test_console_refuses_a_fingerprint_that_is_not_a_uuid_before_sending()
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CreateScreen), "the create form")
         form = app.screen
+        form.query_one("#field-leaseTime", Input).value = "10"
+        form.query_one("#field-driver", Select).value = "api"
         form.query_one("#field-fingerprintUUID", Input).value = "not-a-uuid"
         await pilot.click("#create")
         await pilot.pause()
@@ -87,7 +90,7 @@ def test_cli_an_environment_id_like_the_mode_is_not_masked_but_secrets_are(tmp_p
         config = write_config(server, tmp_path, providers={"tasknet": {
             "environment_id": "live", "environment_secret": ENV_SECRET}})
         listed = run_cli("list", "--config", str(config))
-        created = run_cli("create", "browsers", "leaseTime=5", "--config", str(config))
+        created = run_cli("create", "browsers", "leaseTime=5", "driver=api", "--config", str(config))
         key = server.api_key("tasknet")
     assert "GET /live/v1/sessions" in listed.err and "/***/" not in listed.err, listed
     assert "x-environment-id=live" in created.err, created

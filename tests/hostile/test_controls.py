@@ -138,7 +138,7 @@ def test_action_errors_on_stderr_hold_no_control_bytes(tmp_path: Path, verb: str
         args = {
             "close": ["close", "browsers", ids_of(server, "tasknet")[0]],
             "extend": ["extend", "browsers", ids_of(server, "tasknet")[0], "--minutes", "10"],
-            "create": ["create", "browsers", "leaseTime=10"],
+            "create": ["create", "browsers", "leaseTime=10", "driver=api"],
             "logs": ["logs", "ssh", ids_of(server, "vsay")[0]],
         }[verb]
         ran = run_cli(*args, "--config", config)
