@@ -24,7 +24,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
 
 from sessionboard.config import Config, parse_config
-from sessionboard.providers import make_provider, make_providers
+from sessionboard.providers import make_providers
 from sessionboard.sim.clock import FixedClock
 from sessionboard.sim.hostile import HostileServer, Options
 from sessionboard.sim.layout import PROVIDER_NAMES
@@ -231,11 +231,9 @@ async def hostile_console(
     server's real socket, with the adapters' own transports (proxies, TLS), so the server must be
     started. Toasts are shown (`notifications`), as an operator sees them."""
     config = config or hostile_config(server, providers=providers, **app)
-    if network:
-        made = make_providers(config)
-    else:
-        made = [make_provider(p, timeout=config.app.timeout, transport=httpx.ASGITransport(app=server.app))
-                for p in config.providers]
+    # Made as the console makes them (timeouts, body caps from the config), over the server's app
+    # in-process unless `network`.
+    made = make_providers(config) if network else make_providers(config, transport=httpx.ASGITransport(app=server.app))
     console = SessionboardApp(config, providers=made, now=fixed_now(FIXED.timestamp()))
     output: list[str] = []
     console.driver_class = capture_driver(output)

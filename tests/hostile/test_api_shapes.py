@@ -56,7 +56,7 @@ async def test_console_refuses_a_fingerprint_that_is_not_a_uuid_before_sending()
         await pilot.click("#create")
         await pilot.pause()
         assert app.screen is form
-        assert any("fingerprintUUID" in problem for problem in form.problems), form.problems
+        assert "fingerprintUUID" in form.problems, form.problems
     assert server.requests("tasknet", "POST") == []
 
 
@@ -139,3 +139,12 @@ async def test_console_creates_on_an_unlisted_device_and_watches_it() -> None:
                                        for s in server.seen), "a poll of the new device")
         await until(pilot, lambda: any(k[0] == "timing" and screen.table.session(k).target == UNLISTED  # type: ignore[union-attr]
                                        for k in screen.table.keys()), "the new session in the table")
+
+
+def test_cli_a_secret_is_masked_as_a_whole_value_only(tmp_path: Path) -> None:
+    """A key that is also a word of the path (`live`): the echoed key is masked, the path is not."""
+    with HostileServer("error-echo", kinds=("tasknet",), api_keys={"tasknet": "live"}) as server:
+        config = write_config(server, tmp_path)
+        ran = run_cli("list", "--config", str(config))
+    assert "GET /live/v1/sessions" in ran.err and "/tasknet/live/v1/sessions" in ran.err, ran
+    assert "x-api-key=***" in ran.err and "x-api-key=live" not in ran.err

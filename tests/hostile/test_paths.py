@@ -39,9 +39,11 @@ def segments(seen: Seen, kind: str) -> list[str] | None:
 
 
 def sent_as_one_segment(server: HostileServer, kind: str, method: str, head: list[str], session_id: str,
-                        tail: list[str] | None = None) -> bool:
+                        tail: list[str] | None = None, query: str = "") -> bool:
+    """Whether a request went to exactly these segments with exactly this query (nothing of the
+    id leaked into the query)."""
     return any(
-        s.method == method and s.query == "" and segments(s, kind) == [*head, session_id, *(tail or [])]
+        s.method == method and s.query == query and segments(s, kind) == [*head, session_id, *(tail or [])]
         for s in server.seen
     )
 
@@ -86,7 +88,7 @@ def test_cli_logs_and_extend_send_the_id_as_one_segment(path_server: HostileServ
     path_server.seen.clear()
     run_cli("logs", "ssh", "a?force=true", "--config", config)
     run_cli("extend", "browsers", "a#frag", "--minutes", "10", "--config", config)
-    assert sent_as_one_segment(path_server, "vsay", "GET", ["sessions"], "a?force=true", ["logs"])
+    assert sent_as_one_segment(path_server, "vsay", "GET", ["sessions"], "a?force=true", ["logs"], "format=text")
     assert sent_as_one_segment(path_server, "tasknet", "PATCH", ["live", "v1", "sessions"], "a#frag")
     assert strays(path_server) == []
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any
 
@@ -67,7 +67,8 @@ def proxycommand_hosts(marker: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Options:
     """The knobs a test turns: sizes are MiB, `retry_after` is sent as it is (seconds or a date;
-    `"date"` sends an HTTP date 120 s ahead), `grow` is how many ended sessions each list adds."""
+    `"date"` sends an HTTP date 120 s ahead of the wall clock), `grow` is how many ended sessions
+    each list adds."""
 
     marker: str = "/tmp/sessionboard-pwned"
     bomb_mb: int = 1024
@@ -178,8 +179,8 @@ def _retry(status: int) -> AnswerOf:
         if what != "list":
             return None
         value = ctx.options.retry_after
-        if value == "date":
-            value = format_datetime(ctx.now + timedelta(seconds=120), usegmt=True)
+        if value == "date":  # the wall clock's, whatever the simulator's: the client waits in real time
+            value = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=120), usegmt=True)
         response = ctx.error(status, "Too many requests" if status == 429 else "Service unavailable")
         response.headers["Retry-After"] = value
         return response
