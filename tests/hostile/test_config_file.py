@@ -15,7 +15,6 @@ import pytest
 from sessionboard.config import load_config
 from sessionboard.sim.hostile import HostileServer
 from tests.hostile.helpers import hostile_console, run_cli, server_for, until
-from tests.ui.helpers import messages
 
 THEME = "textual-light"
 PROVIDER = '\n[[providers]]\nname = "lab"\nkind = "devices"\nbase_url = "http://127.0.0.1:9/devices"\n'
@@ -49,18 +48,22 @@ async def test_a_theme_picked_in_the_console_leaves_the_config_file_alone(tmp_pa
     server = server_for("clean", kinds=("devices", "tasknet"))
     link, real, before = user_config(server, tmp_path)
     config = load_config(link)
+    state_root = Path(os.environ["XDG_STATE_HOME"])
+
+    def kept() -> list[Path]:
+        return [p for p in state_root.rglob("*") if p.is_file() and THEME.encode() in p.read_bytes()]
+
     async with hostile_console(server, config=config) as board:
         assert board.app.theme != THEME
         board.app.theme = THEME  # what the palette's theme picker does
-        await until(board.pilot, lambda: any(THEME in m for m in messages(board.app)), "the theme to be kept")
+        await until(board.pilot, lambda: bool(kept()) or real.read_bytes() != before or not link.is_symlink(),
+                    "the theme to be kept somewhere")
         await board.pilot.pause()
     assert link.is_symlink() and link.resolve() == real.resolve()
     assert real.read_bytes() == before  # comments, key and all
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
-    state_root = Path(os.environ["XDG_STATE_HOME"])
-    kept = [p for p in state_root.rglob("*") if p.is_file() and THEME.encode() in p.read_bytes()]
-    assert len(kept) == 1, sorted(state_root.rglob("*"))
-    assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    assert len(kept()) == 1, sorted(state_root.rglob("*"))
+    assert stat.S_IMODE(kept()[0].stat().st_mode) == 0o600
 
 
 def deep(levels: int) -> str:
