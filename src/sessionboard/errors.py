@@ -34,10 +34,15 @@ class ProviderError(Exception):
     """Everything a provider can do wrong, as one line fit for a person. `message` is already
     redacted and human: the CLI prints `NAME: message`, the UI shows it."""
 
-    def __init__(self, provider: str, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, provider: str, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         self.provider = provider
         self.message = message
         self.status = status
+        self.retry_after = retry_after
+        """Seconds the provider asked to be left alone (`Retry-After` on a 429 or 503, capped):
+        the poller waits this long instead of its backoff, and nothing is sent to it meanwhile."""
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -49,3 +54,14 @@ class ProviderError(Exception):
 
 class Unsupported(ProviderError):
     """The provider kind cannot do this at all; nothing was sent."""
+
+
+class BadAnswer(ProviderError):
+    """An answer (or one session in it) of the wrong shape. `place` and `problem` name the first bad
+    field apart from the line (`id`, `not a string`), so a listing can skip that one session and
+    say why in a line of its own."""
+
+    def __init__(self, provider: str, message: str, *, place: str, problem: str) -> None:
+        super().__init__(provider, message)
+        self.place = place
+        self.problem = problem

@@ -91,6 +91,6 @@ async def test_an_adapter_bug_becomes_an_error_line_not_a_dead_loop():
     async def broken():
         raise KeyError("oops")
 
-    poller.provider.list_sessions = broken  # type: ignore[method-assign]
+    poller.provider.listing = broken  # type: ignore[method-assign]
     snap = await poller.poll_once()
     assert snap.error == "internal error: KeyError: 'oops'"

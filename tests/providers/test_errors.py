@@ -51,7 +51,9 @@ async def test_invalid_json(make, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_wrong_shape(make, kind):
-    provider, _ = make(kind, lambda r: json_response(200, {"unexpected": 1} if kind != "agents" else {"x": 1}))
+    # tasknet's schema does not require `sessions` ({} is an empty list): a `sessions` of the wrong type is wrong
+    body = {"x": 1} if kind == "agents" else {"sessions": "x"} if kind == "tasknet" else {"unexpected": 1}
+    provider, _ = make(kind, lambda r: json_response(200, body))
     with pytest.raises(ProviderError) as info:
         await provider.list_sessions()
     assert "unexpected answer" in assert_clean(info.value)

@@ -157,7 +157,7 @@ async def test_c_shows_the_providers_own_error_and_leaves_the_table() -> None:
         await pilot.press("c")
         form = app.screen
         assert isinstance(form, CreateScreen)
-        form.query_one("#field-deviceid", Select).value = busy.target
+        form.query_one("#field-deviceid", Input).value = busy.target  # any device id: typed (suggestions offered)
         form.query_one("#field-alias", Input).value = "heat 9"
         await pilot.click("#create")
         await wait_for(pilot, lambda: screen.last_result is not None, "the create to end")

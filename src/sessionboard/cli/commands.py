@@ -12,7 +12,7 @@ from sessionboard.cli import output
 from sessionboard.cli.fields import field_json, field_table, must_give
 from sessionboard.cli.output import session_table
 from sessionboard.config import Config
-from sessionboard.model import Capability, FieldError, Session, safe_text, sort_sessions
+from sessionboard.model import Capability, FieldError, Listing, Session, safe_text, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.errors import UsageError
@@ -47,8 +47,8 @@ async def _with_provider(config: Config, name: str, work: Any) -> int:
         await provider.aclose()
 
 
-async def _poll_all(providers: list[Provider]) -> list[list[Session] | ProviderError]:
-    async def one(provider: Provider) -> list[Session] | ProviderError:
+async def _poll_all(providers: list[Provider]) -> list[Listing | ProviderError]:
+    async def one(provider: Provider) -> Listing | ProviderError:
         try:
             return await provider.poll()
         except ProviderError as exc:
@@ -74,11 +74,13 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
     results = await _poll_all(providers)
     sessions: list[Session] = []
     failed = 0
-    for result in results:
+    for provider, result in zip(providers, results):
         if isinstance(result, ProviderError):
             _err(result.line())
             failed += 1
         else:
+            for warning in result.warnings:  # a session skipped, ids twice: said, and the rest listed
+                _err(f"{provider.name}: {warning}")
             sessions.extend(s for s in result if show_all or s.active)
     status = EXIT_FAIL if failed else EXIT_OK
     if failed == len(providers):
@@ -99,10 +101,10 @@ async def check_command(config: Config, as_json: bool = False) -> int:
         _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
         return EXIT_FAIL
 
-    async def one(provider: Provider) -> tuple[Provider, float, list[Session] | ProviderError]:
+    async def one(provider: Provider) -> tuple[Provider, float, Listing | ProviderError]:
         started = time.perf_counter()
         try:
-            result: list[Session] | ProviderError = await provider.poll()
+            result: Listing | ProviderError = await provider.poll()
         except ProviderError as exc:
             result = exc
         return provider, time.perf_counter() - started, result
@@ -116,6 +118,7 @@ async def check_command(config: Config, as_json: bool = False) -> int:
     for provider, seconds, result in results:
         failure = result if isinstance(result, ProviderError) else None
         count = None if isinstance(result, ProviderError) else len(result)
+        warnings = list(result.warnings) if isinstance(result, Listing) else []
         if failure is not None:
             status = EXIT_FAIL
         if as_json:
@@ -127,12 +130,15 @@ async def check_command(config: Config, as_json: bool = False) -> int:
                     "ms": None if failure else round(seconds * 1000),
                     "sessions": count,
                     "error": failure.message if failure else None,
+                    "warnings": warnings,
                 }
             )
         elif failure is not None:
             output.line(f"FAIL {provider.name} ({provider.kind}): {safe_text(failure.message, limit=output.ERROR_LIMIT)}")
         else:
             output.line(f"ok   {provider.name} ({provider.kind}): {seconds * 1000:.0f} ms, {count} sessions")
+            for warning in warnings:  # a session skipped, ids twice: the provider still answered
+                output.line(f"warn {provider.name} ({provider.kind}): {warning}")
     if as_json:
         output.json_out(report, indent=2)
     return status
@@ -159,6 +165,9 @@ async def create_command(config: Config, name: str, pairs: list[str]) -> int:
             raise UsageError(f"{name}: {exc} (its fields: sessionboard fields {name})") from None
         session = await provider.create_session(raw)
         output.json_out(session.to_json(), indent=2)
+        note = provider.created_note(session)
+        if note:
+            _err(f"{name}: {note}")
         return EXIT_OK
 
     return await _with_provider(config, name, work)

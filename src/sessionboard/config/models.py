@@ -3,6 +3,7 @@ that belongs to another kind is reported as unknown instead of silently ignored.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_validator
@@ -20,6 +21,17 @@ def _secret(value: Any) -> Any:
 Secret = Annotated[SecretStr, BeforeValidator(_secret)]
 
 
+def _reference(value: Any) -> Any:
+    if isinstance(value, str):
+        return resolve_secret(value).get_secret_value()
+    return value
+
+
+Reference = Annotated[str, BeforeValidator(_reference)]
+"""A plain value that may still be written as `env:NAME` or `file:PATH` (an identifier kept out
+of the file), resolved as a secret is but not one: it is shown and never masked."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -33,6 +45,8 @@ class AppSettings(_Strict):
     """Ask before close / terminate / cleanup."""
     timeout: float = Field(10.0, gt=0)
     """Seconds for one HTTP request."""
+    max_response_mb: float = Field(64.0, gt=0, allow_inf_nan=False)
+    """The most a response body may decode to, in MB; a larger answer is refused as it streams."""
 
 
 class SshSettings(_Strict):
@@ -54,6 +68,18 @@ class ProviderBase(_Strict):
     auth_header: str | None = None
     """"bearer", or the name of a header that carries the key as it is."""
     poll_interval: float | None = Field(None, ge=0.5)
+    ca_bundle: str | None = None
+    """A PEM file of the CAs that sign this provider's certificate (then only those are trusted)."""
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _ca_file(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ValueError(f"{value!r} is not a file; ca_bundle names a PEM file of CA certificates")
+        return str(path.resolve())
 
     @field_validator("base_url")
     @classmethod
@@ -110,7 +136,7 @@ class TasknetConfig(ProviderBase):
     default_auth_header: ClassVar[str] = "X-Api-Key"
     kind: Literal["tasknet"]
     mode: str = Field(min_length=1)
-    environment_id: Secret | None = None
+    environment_id: Reference | None = None
     environment_secret: Secret | None = None
 
 

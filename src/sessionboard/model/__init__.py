@@ -2,6 +2,7 @@
 
 from sessionboard.model.capability import Capability
 from sessionboard.model.fields import CreateField, FieldError, parse_values
+from sessionboard.model.listing import Listing
 from sessionboard.model.session import Session, SessionKey, parse_instant, sort_sessions
 from sessionboard.model.untrusted import is_safe, safe_json, safe_text
 
@@ -9,6 +10,7 @@ __all__ = [
     "Capability",
     "CreateField",
     "FieldError",
+    "Listing",
     "Session",
     "SessionKey",
     "is_safe",

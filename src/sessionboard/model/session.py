@@ -6,6 +6,7 @@ provider said, and parsing is only needed to sort and to show ages, which `parse
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -61,19 +62,43 @@ class Session:
         return {k: getattr(self, k) for k in JSON_KEYS}
 
 
-@lru_cache(maxsize=65536)
-def parse_instant(value: str | None) -> datetime | None:
-    """RFC 3339 → aware datetime, or None for anything unparseable (a provider's bad date must
-    not crash a sort). Cached: the same strings come back on every poll."""
-    if not value or not isinstance(value, str):
+MAX_INSTANT_LENGTH = 64
+"""An RFC 3339 timestamp is about 35 characters (more with a long fraction): anything longer is not
+one, and is not parsed (nor kept as a cache key)."""
+_LEAP_SECOND = re.compile(r"(?<=[Tt ]\d\d:\d\d:)60")
+
+
+def parse_instant(value: object) -> datetime | None:
+    """RFC 3339 → aware datetime (a naive one is taken as UTC), or None for anything that is not
+    one: a provider's bad date must not crash a sort or a view. Any value is accepted, a string or
+    not, and nothing raises.
+
+    The whole RFC 3339 range parses, `0001-01-01T00:00:00+14:00` and `9999-12-31T23:59:59-12:00`
+    too, in the provider's own offset; such a moment has a `timestamp()`, but converting it to
+    another zone (`astimezone`) or adding to it can leave `datetime`'s range, so the code that
+    shows or shifts a moment must allow for that (`columns.short_time`, `tasknet.lease_end`). A
+    leap second (`23:59:60`, which RFC 3339 allows and `datetime` does not) is read as `:59`."""
+    if not value or not isinstance(value, str) or len(value) > MAX_INSTANT_LENGTH:
         return None
+    return _parse_instant(value)
+
+
+@lru_cache(maxsize=65536)
+def _parse_instant(value: str) -> datetime | None:
+    """Cached: the same strings come back on every poll."""
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        leap = _LEAP_SECOND.sub("59", text, count=1)
+        if leap == text:
+            return None
+        try:
+            moment = datetime.fromisoformat(leap)
+        except ValueError:
+            return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment

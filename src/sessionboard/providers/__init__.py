@@ -8,7 +8,7 @@ from sessionboard.config.models import Config, ProviderBase
 from sessionboard.model import Capability
 from sessionboard.providers._httpx import httpx
 from sessionboard.providers.agents import AgentsProvider
-from sessionboard.providers.base import Provider
+from sessionboard.providers.base import DEFAULT_MAX_RESPONSE_MB, Provider
 from sessionboard.providers.devices import DevicesProvider
 from sessionboard.providers.errors import ProviderError, Unsupported
 from sessionboard.providers.rufus import RufusProvider
@@ -21,13 +21,22 @@ PROVIDER_TYPES: dict[str, type[Provider]] = {
 
 
 def make_provider(
-    config: ProviderBase, *, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None
+    config: ProviderBase,
+    *,
+    timeout: float = 10.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    max_response_mb: float = DEFAULT_MAX_RESPONSE_MB,
 ) -> Provider:
-    return PROVIDER_TYPES[config.kind](config, timeout=timeout, transport=transport)  # type: ignore[arg-type]
+    return PROVIDER_TYPES[config.kind](  # type: ignore[arg-type]
+        config, timeout=timeout, transport=transport, max_response_mb=max_response_mb
+    )
 
 
 def make_providers(config: Config, **kwargs: Any) -> list[Provider]:
-    return [make_provider(p, timeout=config.app.timeout, **kwargs) for p in config.providers]
+    return [
+        make_provider(p, timeout=config.app.timeout, max_response_mb=config.app.max_response_mb, **kwargs)
+        for p in config.providers
+    ]
 
 
 def can_extend(provider: Provider) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sessionboard.config.models import AgentsConfig
-from sessionboard.model import Capability, CreateField, Session, parse_instant
+from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
 from sessionboard.providers.base import Provider, mask_secrets
 
 BASE = "api/active-sessions"
@@ -86,13 +86,16 @@ class AgentsProvider(Provider):
                     return body[key]
         return body
 
-    async def list_sessions(self) -> list[Session]:
+    async def listing(self) -> Listing:
         what = f"GET /{BASE}"
         body = await self.request("GET", BASE, params={"agentId": self.config.agent_id})
         items = self._items(body)
         if not isinstance(items, list):
             raise self.fail(f"{what}: unexpected answer: expected a list of sessions")
-        return [self._to_session(item, what) for item in items]
+        collector = self.collector()
+        for item in items:
+            collector.add(item, lambda one: self._to_session(one, what))
+        return collector.listing()
 
     async def _task_id(self, session_id: str) -> str:
         if session_id not in self._task_of:
@@ -116,18 +119,18 @@ class AgentsProvider(Provider):
         return max(mine, key=lambda s: (parse_instant(s.started_at) or parse_instant("1970-01-01T00:00:00Z")))
 
     async def close_session(self, session_id: str) -> str:
-        await self.request("DELETE", f"{BASE}/{session_id}")
+        await self.request("DELETE", f"{BASE}/{self.segment(session_id)}")
         self._task_of.pop(session_id, None)
         return f"session {session_id} closed"
 
     async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
         """A heartbeat: the agents API keeps a run alive by task, not by session id."""
         task = await self._task_id(session_id)
-        await self.request("PUT", f"{BASE}/heartbeat/{task}")
+        await self.request("PUT", f"{BASE}/heartbeat/{self.segment(task)}")
         return f"heartbeat sent for task {task}"
 
     async def close_by_task(self, task_id: str) -> str:
-        await self.request("DELETE", f"{BASE}/by-task/{task_id}")
+        await self.request("DELETE", f"{BASE}/by-task/{self.segment(task_id)}")
         return f"sessions of task {task_id} closed"
 
     async def cleanup(self) -> str:
@@ -140,6 +143,7 @@ class AgentsProvider(Provider):
 
     async def link_provider_session(self, task_id: str, provider_session_id: str) -> str:
         await self.request(
-            "PUT", f"{BASE}/provider-session/{task_id}", json_body={"providerSessionId": provider_session_id}
+            "PUT", f"{BASE}/provider-session/{self.segment(task_id)}",
+            json_body={"providerSessionId": provider_session_id},
         )
         return f"task {task_id} linked to provider session {provider_session_id}"

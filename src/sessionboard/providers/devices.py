@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sessionboard.config.models import DevicesConfig
-from sessionboard.model import Capability, Session
+from sessionboard.model import Capability, Listing, Session
 from sessionboard.providers.base import Provider, mask_secrets
+from sessionboard.providers.listing import Collector
 
 MAX_PAGES = 1000
 
@@ -30,7 +31,8 @@ class _Session(BaseModel):
 
 class _Page(BaseModel):
     model_config = ConfigDict(extra="allow")
-    data: list[dict[str, Any]]
+    data: list[Any]
+    """Each item is read on its own (`Provider.collector`): one bad session is one warning."""
     nextCursor: str | None = None
 
 
@@ -71,35 +73,42 @@ class DevicesProvider(Provider):
             raw=mask_secrets(item),
         )
 
-    async def list_page(self, before: str | None = None) -> tuple[list[Session], str | None]:
-        """One page, newest first, and the cursor of the next (older) one."""
+    async def _page_into(self, collector: Collector, before: str | None) -> str | None:
         what = "GET /api/v1/sessions"
         body = await self.request(
             "GET", "api/v1/sessions", params={"limit": self.config.page_limit, "before": before}, headers=self._headers()
         )
         page = self.parse(_Page, body, what)
-        return [self._to_session(item, what) for item in page.data], page.nextCursor
+        for item in page.data:
+            collector.add(item, lambda one: self._to_session(one, what))
+        return page.nextCursor
 
-    async def list_window(self, pages: int) -> tuple[list[Session], str | None]:
+    async def list_page(self, before: str | None = None) -> tuple[Listing, str | None]:
+        """One page, newest first, and the cursor of the next (older) one."""
+        collector = self.collector()
+        cursor = await self._page_into(collector, before)
+        return collector.listing(), cursor
+
+    async def list_window(self, pages: int) -> tuple[Listing, str | None]:
         """The newest `pages` pages, and the cursor of the page past them (None: nothing older).
 
         The console polls a window of the newest pages and widens it on "load older"; `list`
-        reads them all. A cursor that repeats ends the read as a failure, never a loop.
+        reads them all. A cursor that repeats ends the read as a failure, never a loop. Sessions
+        are numbered across the pages in the warnings, and an id on two pages is kept once.
         """
-        sessions: list[Session] = []
+        collector = self.collector()
         seen: set[str] = set()
         cursor: str | None = None
         for _ in range(min(pages, MAX_PAGES)):
-            page, cursor = await self.list_page(cursor)
-            sessions.extend(page)
+            cursor = await self._page_into(collector, cursor)
             if not cursor:
-                return sessions, None
+                return collector.listing(), None
             if cursor in seen:
                 raise self.fail(f"GET /api/v1/sessions: the cursor {cursor!r} came back twice; paging stopped")
             seen.add(cursor)
-        return sessions, cursor
+        return collector.listing(), cursor
 
-    async def list_sessions(self) -> list[Session]:
+    async def listing(self) -> Listing:
         sessions, cursor = await self.list_window(MAX_PAGES)
         if cursor:
             raise self.fail(f"GET /api/v1/sessions: more than {MAX_PAGES} pages; paging stopped")
@@ -107,5 +116,5 @@ class DevicesProvider(Provider):
 
     async def get_session(self, session_id: str) -> Session:
         what = "GET /api/v1/sessions/{id}"
-        body = await self.request("GET", f"api/v1/sessions/{session_id}", headers=self._headers())
+        body = await self.request("GET", f"api/v1/sessions/{self.segment(session_id)}", headers=self._headers())
         return self._to_session(body, what)

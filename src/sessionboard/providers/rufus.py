@@ -1,5 +1,8 @@
 """RUFUS timing sessions. Sessions are listed per configured device and carry no device id, so
-the adapter remembers which device it asked for each token (the session's `target`)."""
+the adapter remembers which device it asked for each token (the session's `target`).
+
+A create may name any device (the API's schema takes any device id string): one that is not in
+the config's `devices` is listed too, from then on, for the rest of the run."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sessionboard.config.models import RufusConfig
-from sessionboard.model import Capability, CreateField, Session
+from sessionboard.model import Capability, CreateField, Listing, Session
 from sessionboard.providers.base import Provider, mask_secrets
 from sessionboard.providers.errors import ProviderError
 
@@ -26,7 +29,8 @@ class _Summary(BaseModel):
 class _Body(BaseModel):
     model_config = ConfigDict(extra="allow")
     description: str | None = None
-    result: list[dict[str, Any]] | None = None
+    result: list[Any] | None = None
+    """Each item is read on its own (`Provider.collector`): one bad session is one warning."""
     token_session: str | None = None
 
 
@@ -40,16 +44,20 @@ class RufusProvider(Provider):
     capabilities = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE, Capability.CLOSE, Capability.DEVICE_ACTIVE}
     )
+    id_key = "token_session"
     config: RufusConfig
 
     def __init__(self, config: RufusConfig, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self._device_of: dict[str, str] = {}
+        self.devices: list[str] = list(config.devices)
+        """The configured devices, then any other a session was created on during this run."""
 
     def create_fields(self) -> tuple[CreateField, ...]:
         return (
             CreateField(
-                "deviceid", "Device", "choice", required=True, choices=tuple(self.config.devices),
+                "deviceid", "Device", required=True, suggestions=tuple(self.config.devices),
+                help=f"{', '.join(self.config.devices)}, or any other device id",
             ),
             CreateField("alias", "Alias", help="a name for the session, e.g. heat 1"),
         )
@@ -82,22 +90,34 @@ class RufusProvider(Provider):
         body = await self.request(method, path, **kwargs)
         return self.parse(_Envelope, body, what).body
 
-    async def _device_sessions(self, deviceid: str, active_only: bool = False) -> list[Session]:
-        path = f"sessions/device/{deviceid}" + ("/active" if active_only else "")
+    async def _device_items(self, deviceid: str, active_only: bool = False) -> tuple[str, list[Any]]:
+        path = f"sessions/device/{self.segment(deviceid)}" + ("/active" if active_only else "")
         body = await self._result("GET", path)
-        return [self._to_session(item, deviceid, f"GET /{path}") for item in body.result or []]
+        return path, body.result or []
 
-    async def list_sessions(self) -> list[Session]:
-        batches = await asyncio.gather(*(self._device_sessions(d) for d in self.config.devices))
-        return [session for batch in batches for session in batch]
+    async def _device_listing(self, deviceids: list[str], active_only: bool = False) -> Listing:
+        """Each device's sessions, read at once; numbered and deduplicated across the devices."""
+        answers = await asyncio.gather(*(self._device_items(d, active_only) for d in deviceids))
+        collector = self.collector()
+        for deviceid, (path, items) in zip(deviceids, answers):
+
+            def convert(item: Any, deviceid: str = deviceid, what: str = f"GET /{path}") -> Session:
+                return self._to_session(item, deviceid, what)
+
+            for item in items:
+                collector.add(item, convert)
+        return collector.listing()
+
+    async def listing(self) -> Listing:
+        return await self._device_listing(self.devices)
 
     async def device_active(self, deviceid: str) -> list[Session]:
         """The device's active session (zero or one), enriched with `passings`, `first`, `last`."""
-        sessions = await self._device_sessions(deviceid, active_only=True)
+        sessions = await self._device_listing([deviceid], active_only=True)
         return [await self.get_session(s.id) for s in sessions]
 
     async def get_session(self, session_id: str) -> Session:
-        body = await self._result("GET", f"sessions/{session_id}")
+        body = await self._result("GET", f"sessions/{self.segment(session_id)}")
         if not body.result:
             raise self.fail(f"session {session_id} not found", 404)
         return self._to_session(body.result[0], None, "GET /sessions/{token_session}")
@@ -114,11 +134,18 @@ class RufusProvider(Provider):
         if not token:
             raise self.fail("POST /sessions: unexpected answer: body.token_session: missing")
         self._device_of[token] = typed["deviceid"]
+        if typed["deviceid"] not in self.devices:
+            self.devices.append(typed["deviceid"])
         try:
             return await self.get_session(token)
         except ProviderError:
             return Session(self.name, self.kind, token, typed.get("alias"), "active", target=typed["deviceid"])
 
+    def created_note(self, session: Session) -> str | None:
+        if session.target is None or session.target in self.config.devices:
+            return None
+        return f"device {session.target} is not in this provider's devices; it is listed too for the rest of this run"
+
     async def close_session(self, session_id: str) -> str:
-        body = await self._result("PATCH", f"sessions/close/{session_id}")
+        body = await self._result("PATCH", f"sessions/close/{self.segment(session_id)}")
         return body.description or f"session {session_id} closed"

@@ -6,14 +6,14 @@ the lease length and the moment it was last set, never the end itself.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from sessionboard.config.models import TasknetConfig
-from sessionboard.model import Capability, CreateField, Session, parse_instant
-from sessionboard.providers.base import Provider, mask_secrets
+from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
+from sessionboard.providers.base import Provider, mask_secrets, segment
 
 DEFAULT_EXTEND_MINUTES = 30
 
@@ -32,15 +32,23 @@ class _Session(BaseModel):
 
 
 class _SessionList(BaseModel):
+    """The schema does not require `sessions`: `{}` (or a null) is an empty list."""
+
     model_config = ConfigDict(extra="allow")
-    sessions: list[dict[str, Any]]
+    sessions: list[Any] | None = None
 
 
 def lease_end(updated_at: str | None, minutes: int | None) -> str | None:
+    """`updatedAt` + `currentLeaseTime` minutes; past the calendar's ends (a huge lease) it clamps
+    to the first or last instant a datetime holds, so the countdown clamps instead of raising."""
     start = parse_instant(updated_at)
     if start is None or minutes is None:
         return None
-    return (start + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+    try:
+        end = start + timedelta(minutes=minutes)
+    except OverflowError:
+        end = (datetime.max if minutes > 0 else datetime.min).replace(tzinfo=timezone.utc)
+    return end.isoformat().replace("+00:00", "Z")
 
 
 class TasknetProvider(Provider):
@@ -48,11 +56,12 @@ class TasknetProvider(Provider):
     capabilities = frozenset(
         {Capability.LIST, Capability.GET, Capability.CREATE, Capability.CLOSE, Capability.EXTEND, Capability.VNC}
     )
+    id_key = "sessionUUID"
     config: TasknetConfig
 
     @property
     def _base(self) -> str:
-        return f"{self.config.mode}/v1/sessions"
+        return f"{segment(self.config.mode)}/v1/sessions"
 
     def create_fields(self) -> tuple[CreateField, ...]:
         return (
@@ -60,7 +69,7 @@ class TasknetProvider(Provider):
             CreateField("isVncEnabled", "VNC", "bool", default=True),
             CreateField("vncMode", "VNC mode", "choice", default="rw", choices=("rw", "ro")),
             CreateField("driver", "Driver", "choice", required=True, choices=("puppeteer", "api")),
-            CreateField("fingerprintUUID", "Fingerprint UUID", help="optional"),
+            CreateField("fingerprintUUID", "Fingerprint UUID", help="optional", format="uuid"),
             CreateField("fingerprintSecret", "Fingerprint secret", secret=True, help="optional, sent as a header"),
             CreateField("showMouse", "Show mouse", "bool", default=False),
             CreateField("isProxyEnabled", "Proxy", "bool", default=False),
@@ -87,17 +96,21 @@ class TasknetProvider(Provider):
             raw=mask_secrets(item),
         )
 
-    async def list_sessions(self) -> list[Session]:
+    async def listing(self) -> Listing:
         what = f"GET /{self._base}"
-        listing = self.parse(_SessionList, await self.request("GET", self._base), what)
-        return [self._to_session(item, what) for item in listing.sessions]
+        listed = self.parse(_SessionList, await self.request("GET", self._base), what)
+        collector = self.collector()
+        for item in listed.sessions or []:
+            collector.add(item, lambda one: self._to_session(one, what))
+        return collector.listing()
 
     async def get_session(self, session_id: str) -> Session:
-        return self._to_session(await self.request("GET", f"{self._base}/{session_id}"), f"GET /{self._base}/{{id}}")
+        path = f"{self._base}/{self.segment(session_id)}"
+        return self._to_session(await self.request("GET", path), f"GET /{self._base}/{{id}}")
 
     async def vnc_password(self, session_id: str) -> SecretStr | None:
         """Fetched only when the user asks to reveal or copy it; never kept in the session's `raw`."""
-        body = await self.request("GET", f"{self._base}/{session_id}")
+        body = await self.request("GET", f"{self._base}/{self.segment(session_id)}")
         value = body.get("vncPassword") if isinstance(body, dict) else None
         return SecretStr(value) if isinstance(value, str) and value else None
 
@@ -107,21 +120,21 @@ class TasknetProvider(Provider):
         secret = typed.pop("fingerprintSecret", None)
         if secret:
             headers["X-Fingerprint-Secret"] = secret
+            self.add_secret(secret)
         if self.config.environment_id is not None:
-            headers["X-Environment-Id"] = self.config.environment_id.get_secret_value()
+            headers["X-Environment-Id"] = self.config.environment_id  # an identifier: not masked
         if self.config.environment_secret is not None:
             headers["X-Environment-Secret"] = self.config.environment_secret.get_secret_value()
-        self._secrets.extend(v for v in headers.values() if v not in self._secrets)
         body = await self.request("POST", self._base, json_body=typed, headers=headers or None)
         return self._to_session(body, f"POST /{self._base}")
 
     async def close_session(self, session_id: str) -> str:
-        await self.request("DELETE", f"{self._base}/{session_id}")
+        await self.request("DELETE", f"{self._base}/{self.segment(session_id)}")
         return f"session {session_id} terminated"
 
     async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
         minutes = DEFAULT_EXTEND_MINUTES if minutes is None else minutes
         if not 1 <= minutes <= 60:
             raise self.fail(f"a lease is 1 to 60 minutes, not {minutes}")
-        await self.request("PATCH", f"{self._base}/{session_id}", json_body={"newLeaseTime": minutes})
+        await self.request("PATCH", f"{self._base}/{self.segment(session_id)}", json_body={"newLeaseTime": minutes})
         return f"lease of {session_id} set to {minutes} min"

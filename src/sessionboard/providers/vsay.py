@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from sessionboard.config.models import SshSettings, VsayConfig
-from sessionboard.model import Capability, CreateField, Session
+from sessionboard.model import Capability, CreateField, Listing, Session
 from sessionboard.providers.base import Provider, mask_secrets
 
 
@@ -40,7 +40,8 @@ class _Envelope(BaseModel):
 
 class _SessionList(BaseModel):
     model_config = ConfigDict(extra="allow")
-    sessions: list[dict[str, Any]]
+    sessions: list[Any]
+    """Each item is read on its own (`Provider.collector`): one bad session is one warning."""
 
 
 class _Created(BaseModel):
@@ -128,6 +129,8 @@ class VsayProvider(Provider):
     async def _data(self, method: str, path: str, **kwargs: Any) -> Any:
         what = f"{method} /{path.split('?')[0]}"
         body = await self.request(method, path, **kwargs)
+        if isinstance(body, str):  # a text/plain answer, asked for with text_ok
+            return body
         envelope = self.parse(_Envelope, body, what)
         if not envelope.success:
             raise self.fail(f"{what}: {envelope.message or 'the request failed'}")
@@ -150,14 +153,17 @@ class VsayProvider(Provider):
             raw=mask_secrets(item),
         )
 
-    async def list_sessions(self) -> list[Session]:
+    async def listing(self) -> Listing:
         status = None if self.config.status == "all" else self.config.status
         data = await self._data("GET", "sessions", params={"status": status})
-        listing = self.parse(_SessionList, data, "GET /sessions")
-        return [self._to_session(item, "GET /sessions") for item in listing.sessions]
+        listed = self.parse(_SessionList, data, "GET /sessions")
+        collector = self.collector()
+        for item in listed.sessions:
+            collector.add(item, lambda one: self._to_session(one, "GET /sessions"))
+        return collector.listing()
 
     async def get_session(self, session_id: str) -> Session:
-        data = await self._data("GET", f"sessions/{session_id}")
+        data = await self._data("GET", f"sessions/{self.segment(session_id)}")
         return self._to_session(data, "GET /sessions/:id")
 
     async def create_session(self, values: dict[str, Any]) -> Session:
@@ -175,8 +181,9 @@ class VsayProvider(Provider):
         return Session(**{**session.to_json(), "expires_at": session.expires_at or created.expires_at, "raw": raw})
 
     async def close_session(self, session_id: str) -> str:
-        what = f"DELETE /sessions/{session_id}"
-        body = await self.request("DELETE", f"sessions/{session_id}")
+        path = f"sessions/{self.segment(session_id)}"
+        what = f"DELETE /{path}"
+        body = await self.request("DELETE", path)
         envelope = self.parse(_Envelope, body or {}, what)
         self._websockets.pop(session_id, None)
         return envelope.message or f"session {session_id} terminated"
@@ -197,7 +204,16 @@ class VsayProvider(Provider):
         return target
 
     async def logs(self, session_id: str, fmt: Literal["json", "text"] = "json") -> list[LogEntry] | str:
-        data = await self._data("GET", f"sessions/{session_id}/logs", params={"format": fmt})
+        """The log as entries, or in text mode as the text the server gives: a `text/plain` body
+        (what an API that honours `format=text` answers) or the envelope's `data.logs` string."""
+        text = fmt == "text"
+        data = await self._data(
+            "GET",
+            f"sessions/{self.segment(session_id)}/logs",
+            params={"format": fmt},
+            headers={"Accept": "text/plain, application/json;q=0.9"} if text else None,
+            text_ok=text,
+        )
         if isinstance(data, str):
             return data
         return self.parse(_Logs, data, "GET /sessions/:id/logs").logs

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from .render import StripRenderer
 from .screen import SCROLLBACK_LINES, Modes, Screen
-from .sgr import SgrDelta, apply_delta, sgr_delta
+from .sgr import SgrDelta, apply_delta, sgr_delta, sgr_params
 
 # One alternative per token kind; `lastgroup` names the kind. Printable text excludes C0, DEL
 # and C1 (U+0080..U+009F, which we ignore as 8-bit controls).
@@ -35,20 +35,32 @@ _TOKEN = re.compile(
     r"|(?P<sgr>(?:\x1b\[[0-9;:]*m)+)(?P<sgrtext>[^\x00-\x1f\x7f-\x9f]*)"
     r"|\x1b\[(?P<cup_r>[0-9]*)(?:;(?P<cup_c>[0-9]*))?H"
     r"|\x1b\[(?P<csi_p>[0-?]*)(?P<csi_i>[ -/]*)(?P<csi>[@-~])"
-    r"|\x1b\](?P<osc>[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
-    r"|(?P<str>\x1b[P^_X][^\x1b\x07\x9c]*(?:\x1b\\|\x07|\x9c))"
+    r"|\x1b\](?P<osc>[^\x07\x18\x1a\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)"
+    r"|(?P<str>\x1b[P^_X][^\x07\x18\x1a\x1b\x9c]*(?:\x1b\\|\x07|\x9c))"
     r"|\x1b(?P<esc_i>[ -/]*)(?P<esc>[0-OQ-WYZ\\`-~])"
     r"|(?P<ctl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
 )
 _SGR_PARAMS = re.compile(r"\x1b\[([0-9;:]*)m")
 # What an escape sequence cut short by the end of a read looks like.
 _PARTIAL = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x9c]*\x1b?|[P^_X][^\x1b\x07\x9c]*\x1b?|[ -/]*)?\Z"
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x18\x1a\x1b\x9c]*\x1b?|[P^_X][^\x07\x18\x1a\x1b\x9c]*\x1b?|[ -/]*)?\Z"
 )
+# A whole CSI sequence, as the token regex's `csi` branch takes it (see `_interrupted`).
+_CSI_WHOLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+_C0_INSIDE = frozenset(chr(c) for c in range(0x20)) - {"\x18", "\x1a", "\x1b"}
 _MAX_PENDING = 1 << 16  # an unterminated OSC/DCS longer than this is dropped, not buffered
 
 DA1_REPLY = b"\x1b[?62;22c"  # VT220 with ANSI colour
 DA2_REPLY = b"\x1b[>1;10;0c"
+TERMINAL_NAME = "sessionboard"  # XTVERSION answers "sessionboard(VERSION)"
+_ST = "\x1b\\"
+
+
+def _version() -> str:
+    """The package's version, read when XTVERSION asks (not at import: start-up stays lean)."""
+    from sessionboard import __version__
+
+    return __version__
 
 
 def _ints(params: str) -> list[int]:
@@ -77,6 +89,10 @@ class Emulator:
         self.on_reply = on_reply
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
+        # The graphic character printed last, while nothing else has come since (REP repeats
+        # it); kept across reads for a REP that arrives in the next one.
+        self._graphic = ""
+        self._saved_modes: dict[int, bool] = {}  # XTSAVE's record, per private mode
         # (attribute id, SGR parameter text) -> resulting attribute id: programs repeat the same
         # few SGR sequences endlessly, so most are a dict hit instead of a parse.
         self._sgr_cache: dict[tuple[int, str], int] = {}
@@ -163,14 +179,17 @@ class Emulator:
         sgr_cache = self._sgr_cache
         pos = 0
         n = len(text)
+        # Where the last run of text ended: a REP right there repeats its last character.
+        graphic_end = 0 if self._graphic else -1
         while pos < n:
             m = match(text, pos)
             if m is None:
                 rest = text[pos:]
                 if len(rest) <= _MAX_PENDING and _PARTIAL.match(rest):
+                    self._graphic = self._graphic_at(text, graphic_end, pos)
                     self._pending = rest
                     return
-                pos += 1  # a malformed escape: drop the ESC, print what follows
+                pos = self._interrupted(text, pos)
                 continue
             pos = m.end()
             kind = m.lastgroup
@@ -179,6 +198,7 @@ class Emulator:
                 crlf()
             elif kind == "text":
                 draw(m.group(1))
+                graphic_end = pos
             elif kind == "sgr" or kind == "sgrtext":
                 seq = m.group(4)
                 key = (s.attr, seq)
@@ -190,6 +210,7 @@ class Emulator:
                     tail = m.group(5)
                     if tail:
                         draw(tail)
+                        graphic_end = pos
             elif kind == "cup_r" or kind == "cup_c":
                 row = m.group(6)
                 col = m.group(7)
@@ -201,12 +222,116 @@ class Emulator:
                 if handler is not None:
                     handler()
             elif kind == "csi":
-                self._csi(m.group("csi_p"), m.group("csi_i"), m.group("csi"))
+                final = m.group("csi")
+                if final == "b" and not m.group("csi_i"):
+                    params = m.group("csi_p")
+                    if params[:1] not in ("?", ">", "<", "="):
+                        start = m.start()
+                        s.repeat(self._graphic_at(text, graphic_end, start), _ints(params)[0])
+                else:
+                    self._csi(m.group("csi_p"), m.group("csi_i"), final)
             elif kind == "osc":
                 self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
             elif kind == "esc":
                 self._esc(m.group("esc_i"), m.group("esc"))
-            # "str" (DCS, APC, PM, SOS) is consumed and ignored
+            elif kind == "str":
+                self._dcs(m.group("str"))  # DCS acted on where we know it; APC, PM, SOS ignored
+        self._graphic = self._graphic_at(text, graphic_end, n)
+
+    def _graphic_at(self, text: str, graphic_end: int, at: int) -> str:
+        """The character REP at position `at` would repeat: the last one printed if a run of
+        text ended right there (xterm forgets it at any other byte: a control, any sequence,
+        REP itself), else nothing."""
+        if graphic_end != at or graphic_end < 0:
+            return ""
+        return text[graphic_end - 1] if graphic_end else self._graphic
+
+    def _interrupted(self, text: str, pos: int) -> int:
+        """An escape sequence at `pos` that the token regex cannot take whole; returns where
+        parsing goes on. Done as xterm's parser does it (and the VT500 state machine):
+
+        - a C0 control inside an escape or control sequence is executed where it stands and the
+          sequence goes on (`ESC [ 2 BS C` is a backspace, then CUF 2);
+        - CAN and SUB abort the sequence; nothing of it is printed (xterm draws an error glyph
+          for SUB, ctlseqs says nothing of it and tmux draws none: we draw none);
+        - an ESC aborts the sequence and starts a new one; in an OSC or DCS string, ESC `\\` is
+          the terminator, any other ESC abandons the string (xterm does not act on it);
+        - a sequence cut short by the end of the text is kept, without the controls already
+          executed, for the next read.
+        """
+        n = len(text)
+        i = pos + 1
+        if i < n and text[i] in "]P^_X":
+            return self._string(text, i, pos)
+        kept = ["\x1b"]
+        csi = False
+        ctl = self._ctl
+        while i < n:
+            ch = text[i]
+            if ch in _C0_INSIDE:
+                handler = ctl.get(ch)
+                if handler is not None:
+                    handler()
+                i += 1
+                continue
+            if ch == "\x18" or ch == "\x1a":
+                return i + 1
+            if ch == "\x1b":
+                return i
+            if ch == "\x7f":
+                i += 1
+                continue
+            if not csi:
+                if ch == "[" and len(kept) == 1:
+                    csi = True
+                    kept.append(ch)
+                    i += 1
+                    continue
+                if ch in "]P^_X" and len(kept) == 1:
+                    return self._string(text, i, pos)  # ESC, a control, then a string
+                if " " <= ch <= "/":
+                    kept.append(ch)
+                    i += 1
+                    continue
+                if "0" <= ch <= "~":
+                    self._esc("".join(kept[1:]), ch)
+                    return i + 1
+                return i if len(kept) > 1 else pos + 1  # not a sequence: drop the ESC
+            if " " <= ch <= "?":
+                kept.append(ch)
+                i += 1
+                continue
+            if "@" <= ch <= "~":
+                kept.append(ch)
+                seq = "".join(kept)
+                if _CSI_WHOLE.fullmatch(seq):
+                    self._graphic = ""  # a REP here has no graphic character right before it
+                    self._parse(seq)
+                return i + 1
+            return i  # a character that cannot be in a sequence ends it unfinished
+        self._pending = "".join(kept)
+        return n
+
+    def _string(self, text: str, i: int, pos: int) -> int:
+        """The string (OSC, DCS, APC, PM, SOS) whose opener is at `i` (its ESC at or before
+        `pos`); returns where parsing goes on. Ended by BEL or ST it is done (an OSC acted on);
+        CAN or SUB abort it; any other ESC abandons it and is parsed as a new sequence."""
+        n = len(text)
+        j = i + 1
+        while j < n and text[j] not in "\x07\x18\x1a\x1b\x9c":
+            j += 1
+        if j >= n or (text[j] == "\x1b" and j + 1 >= n):
+            if n - i < _MAX_PENDING:  # an unterminated string longer than this is dropped
+                self._pending = "\x1b" + text[i:]
+            return n
+        end = text[j]
+        if end == "\x18" or end == "\x1a":
+            return j + 1
+        if end == "\x1b" and text[j + 1] != "\\":
+            return j
+        if text[i] == "]":
+            self._osc(text[i + 1 : j], "\x07" if end == "\x07" else "\x1b\\")
+        return j + 2 if end == "\x1b" else j + 1
 
     def _sgr_miss(self, key: tuple[int, str]) -> int:
         """Resolve one run of SGR sequences for the current attribute, filling both caches."""
@@ -277,11 +402,41 @@ class Emulator:
         code, _, arg = body.partition(";")
         if code in ("0", "2"):
             self.screen.title = arg[:256]
-        elif code in ("10", "11") and arg == "?":
+        elif code in ("10", "11", "12"):
             # "What are your colours?": vim, neovim and others ask for the background to pick
-            # their light or dark palette. Answered in the query's own terminator, as xterm does.
-            r, g, b = self.renderer.default_rgb(foreground=code == "10")
-            self._reply(f"\x1b]{code};rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}{end}".encode())
+            # their light or dark palette. Answered in the query's own terminator, as xterm does;
+            # as in xterm, `OSC 10;?;?` asks for 10 and then 11 (each further item the next
+            # code). The cursor (12) is drawn in reverse video: its colour is the foreground's.
+            number = int(code)
+            for item in arg.split(";")[: 13 - number]:
+                if item == "?":
+                    r, g, b = self.renderer.default_rgb(foreground=number != 11)
+                    rgb = f"rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}"
+                    self._reply(f"\x1b]{number};{rgb}{end}".encode())
+                number += 1
+
+    def _dcs(self, string: str) -> None:
+        """A DCS string whole (`ESC P ... ST`); DECRQSS (`DCS $ q Pt ST`) is answered, the rest
+        ignored."""
+        if not string.startswith("\x1bP$q"):
+            return
+        body = string[4:-2] if string.endswith(_ST) else string[4:-1]
+        answer = self._setting(body)
+        if answer is None:
+            self._reply(f"\x1bP0$r{_ST}".encode())  # "not a setting we report", as xterm says it
+        else:
+            self._reply(f"\x1bP1$r{answer}{_ST}".encode())
+
+    def _setting(self, name: str) -> str | None:
+        """DECRQSS: the control sequence (without CSI) that would set `name` as it is now."""
+        s = self.screen
+        if name == "m":
+            return sgr_params(s.table[s.attr]) + "m"
+        if name == "r":
+            return f"{s.top + 1};{s.bottom + 1}r"
+        if name == "s":
+            return f"{s.left + 1};{s.right + 1}s"
+        return None
 
     def _csi(self, params: str, inter: str, final: str) -> None:
         s = self.screen
@@ -305,14 +460,23 @@ class Emulator:
                 self._set_private_modes(args, True)
             elif final == "l":
                 self._set_private_modes(args, False)
+            elif final == "s":
+                self._save_private_modes(args)
+            elif final == "r":
+                self._restore_private_modes(args)
             elif final == "n" and a == 6:
                 self._reply(f"\x1b[?{self._cpr_row()};{s.x + 1}R".encode())
             return
         if private == ">":
             if final == "c" and a == 0:
                 self._reply(DA2_REPLY)
+            elif final == "q" and a == 0:
+                self._reply(f"\x1bP>|{TERMINAL_NAME}({_version()}){_ST}".encode())  # XTVERSION
             return
         if private:
+            # Among these: the kitty keyboard protocol's `CSI ? u` query (and its push, pop and
+            # set: `CSI > u`, `CSI < u`, `CSI = u`). A program asks it followed by DA1 and takes
+            # a DA1 answer with no `CSI ? flags u` before it as "not supported": so no answer.
             return
         if final == "H" or final == "f":
             s.cursor_position(a, args[1] if len(args) > 1 else 1)
@@ -360,8 +524,6 @@ class Emulator:
             s.back_tab(a)
         elif final == "g":
             s.clear_tab_stop(a)
-        elif final == "b":
-            s.repeat_last(a)
         elif final == "h" or final == "l":
             on = final == "h"
             for mode in args:
@@ -378,7 +540,10 @@ class Emulator:
             if a == 0:
                 self._reply(DA1_REPLY)
         elif final == "s":
-            s.save_cursor()
+            if s.modes.lr_margins:
+                s.set_lr_margins(a, args[1] if len(args) > 1 else 0)  # DECSLRM
+            elif not params:
+                s.save_cursor()  # SCOSC
         elif final == "u":
             s.restore_cursor()
         elif final == "t":
@@ -391,9 +556,13 @@ class Emulator:
 
     _MODE_FIELDS = {
         1: "app_cursor",
+        3: "column_132",
         6: "origin",
         7: "autowrap",
         25: "cursor_visible",
+        40: "allow_column_mode",
+        45: "reverse_wrap",
+        69: "lr_margins",
         1004: "focus_events",
         1006: "mouse_sgr",
         2004: "bracketed_paste",
@@ -402,6 +571,15 @@ class Emulator:
     def _set_private_modes(self, modes: list[int], on: bool) -> None:
         s = self.screen
         for mode in modes:
+            if mode == 3:
+                # DECCOLM: ignored unless ?40 allows it, as in xterm, whose allowColumnMode (c132)
+                # resource is false by default.
+                if s.modes.allow_column_mode:
+                    s.column_mode(on)
+                continue
+            if mode == 69:
+                s.set_lr_mode(on)
+                continue
             name = self._MODE_FIELDS.get(mode)
             if name is not None:
                 setattr(s.modes, name, on)
@@ -437,18 +615,41 @@ class Emulator:
                 else:
                     s.restore_cursor()
 
+    def _private_mode(self, mode: int) -> bool | None:
+        """Whether DEC private mode `mode` is set; None for a mode we do not know."""
+        s = self.screen
+        name = self._MODE_FIELDS.get(mode)
+        if name is not None:
+            return bool(getattr(s.modes, name))
+        if mode in (9, 1000, 1002, 1003):
+            return s.modes.mouse == mode
+        if mode in (47, 1047, 1049):
+            return s.alt_active
+        return None
+
+    def _save_private_modes(self, modes: list[int]) -> None:
+        """XTSAVE (`CSI ? Pm s`): remember these modes' values for XTRESTORE."""
+        for mode in modes:
+            value = self._private_mode(mode)
+            if value is not None:
+                self._saved_modes[mode] = value
+
+    def _restore_private_modes(self, modes: list[int]) -> None:
+        """XTRESTORE (`CSI ? Pm r`): set each mode back as XTSAVE found it (a mode never saved is
+        left alone, as in xterm)."""
+        for mode in modes:
+            value = self._saved_modes.get(mode)
+            if value is not None and value != self._private_mode(mode):
+                self._set_private_modes([mode], value)
+
     def _report_mode(self, mode: int, private: bool) -> None:
         """DECRQM: 1 = set, 2 = reset, 0 = not recognised."""
         s = self.screen
         state = 0
         if private:
-            name = self._MODE_FIELDS.get(mode)
-            if name is not None:
-                state = 1 if getattr(s.modes, name) else 2
-            elif mode in (9, 1000, 1002, 1003):
-                state = 1 if s.modes.mouse == mode else 2
-            elif mode in (47, 1047, 1049):
-                state = 1 if s.alt_active else 2
+            value = self._private_mode(mode)
+            if value is not None:
+                state = 1 if value else 2
             self._reply(f"\x1b[?{mode};{state}$y".encode())
         else:
             if mode == 4:

@@ -102,6 +102,11 @@ class StripRenderer:
     def _mapped(self, style: Style) -> Style:
         return style if self._filter is None else self._filter(style)
 
+    def mapped(self, style: Style) -> Style:
+        """`style` through the app's line filters when they are folded in here (see
+        `set_filter`), as is otherwise: for what the widget paints over the cells."""
+        return self._mapped(style)
+
     @property
     def blank_style(self) -> Style:
         """The widget's colours, filtered like the cells: what empty cells are drawn in."""

@@ -17,6 +17,7 @@ from .attrs import (
     OVERLINE,
     REVERSE,
     STRIKE,
+    TRUECOLOR,
     UL_DOUBLE,
     UL_NONE,
     UL_SINGLE,
@@ -179,3 +180,36 @@ def sgr_delta(params: str) -> SgrDelta:
                     bg = colour
         # 59 (underline colour reset) and unknown codes: nothing rendered, nothing to do
     return (reset, fg, bg, setm, clearm, ul)
+
+
+def _colour_params(value: int, base: int) -> str:
+    """One colour as xterm's DECRQSS writes it: 30-37/90-97 (40-47/100-107) for the first 16,
+    `38:5:n` for the rest of the palette, `38:2::r:g:b` for a direct colour."""
+    if value & TRUECOLOR:
+        return f"{base + 8}:2::{(value >> 16) & 255}:{(value >> 8) & 255}:{value & 255}"
+    if value >= 16:
+        return f"{base + 8}:5:{value}"
+    return str(base + value if value < 8 else base + 60 + value - 8)
+
+
+def sgr_params(attr: Attr) -> str:
+    """The SGR parameters that set `attr` from the defaults, in the order xterm's DECRQSS
+    reply uses (`0;1;4;...`), so `CSI <this> m` reproduces it."""
+    fg, bg, flags, ul = attr
+    out = ["0"]
+    if flags & BOLD:
+        out.append("1")
+    if flags & UNDERLINE and ul != UL_DOUBLE:
+        out.append("4" if ul in (UL_NONE, UL_SINGLE) else f"4:{ul}")
+    for bit, code in ((BLINK, "5"), (REVERSE, "7"), (CONCEAL, "8"), (DIM, "2"), (ITALIC, "3"), (STRIKE, "9")):
+        if flags & bit:
+            out.append(code)
+    if flags & UNDERLINE and ul == UL_DOUBLE:
+        out.append("21")
+    if flags & OVERLINE:
+        out.append("53")
+    if fg != DEFAULT_COLOR:
+        out.append(_colour_params(fg, 30))
+    if bg != DEFAULT_COLOR:
+        out.append(_colour_params(bg, 40))
+    return ";".join(out)

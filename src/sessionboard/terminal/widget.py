@@ -12,10 +12,12 @@ How it stays responsive under a flood (`cat` of a 20 MB file):
   refresh reaches the screen through several messages, each needing a turn of the loop, so the
   reader gives a few turns per slice, and more when a frame is overdue (`_let_paint`).
 
-Keys go to the program (see `keys.py`), with two exceptions: `ctrl+]` posts `Released` (the
-console takes focus back) and shift+pageup / shift+pagedown scroll the scrollback. The widget
-claims every key in `check_consume_key` so that app bindings (even priority ones) do not steal
-them while it has focus.
+Keys go to the program (see `keys.py`), with these exceptions: `ctrl+]` posts `Released` (the
+console takes focus back), shift+pageup / shift+pagedown scroll the scrollback and start its
+mode (see `browse.py`: search, selection, copy), whose own keys are the pane's while it lasts.
+The widget claims every key in `check_consume_key` so that app bindings (even priority ones) do
+not steal them while it has focus. With the mouse, a drag selects and copies (when the program
+did not ask for mouse reports, or with shift held), the wheel scrolls the history.
 """
 
 from __future__ import annotations
@@ -31,13 +33,18 @@ from rich.style import Style
 from textual import events
 from textual.filter import ANSIToTruecolor, DimFilter, LineFilter, Monochrome, NoColor
 from textual.color import Color
+from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sessionboard.model import safe_text
+
 from .backend import TerminalBackend, TerminalClosed
+from .browse import Browser, Mark
 from .emulator import Emulator
+from .history import Point, first_visible
 from .keys import MouseAction, key_to_bytes, mouse_to_bytes, paste_to_bytes
 
 FEED_SLICE = 64 * 1024  # 32 KB: 0.71-0.77x of the bare emulator over SSH; 64 KB: 0.77-0.83x
@@ -48,6 +55,14 @@ RELEASE_KEY = "ctrl+right_square_bracket"
 # Textual's line filters that map each segment's style on its own (and nothing else), so they
 # can be applied once per style instead of once per strip.
 _STYLE_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
+WHEEL_LINES = 3
+MAX_QUERY = 200
+# Highlights over the cells: explicit colours (reverse off, so a reversed cell shows them too);
+# the selection toggles reverse video instead, so it shows under NO_COLOR as well.
+MATCH_STYLE = Style(color="black", bgcolor="yellow", reverse=False)
+CURRENT_STYLE = Style(color="black", bgcolor="dark_orange", bold=True, underline=True, reverse=False)
+# shift+arrows in scrollback mode: (columns, lines) the selection's free end moves.
+_EXTEND = {"shift+left": (-1, 0), "shift+right": (1, 0), "shift+up": (0, -1), "shift+down": (0, 1)}
 _Resize = tuple[int, int]
 _Outgoing = Union[bytes, _Resize]
 
@@ -113,7 +128,7 @@ class TerminalView(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.backend = backend
         self.title = title
-        self.border_title = title
+        self.border_title = Content(title)  # a str border title is markup: "[/]" in a session name raised
         self.emulator = Emulator(80, 24, on_reply=self._send_reply)
         self.ended: str | None = None
         self.frames = 0  # refresh calls made (Textual coalesces them into frames), for the benchmark
@@ -128,6 +143,8 @@ class TerminalView(Widget, can_focus=True):
         self._cursor_drawn: tuple[int, int] | None = None
         self._requested: set[int] = set()  # rows handed to `refresh` and not painted since
         self._base: Style | None = None
+        self.browser = Browser(self.emulator.screen)  # scrollback mode: search, selection
+        self._dragging = False  # a mouse selection is being made
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -139,6 +156,8 @@ class TerminalView(Widget, can_focus=True):
         if cols <= 0 or rows <= 0:
             return
         if (cols, rows) != (self.emulator.cols, self.emulator.rows):
+            if self.browser.painting:
+                self.browser.leave()  # the rows are reflowed and renamed: matches point nowhere
             self.emulator.resize(cols, rows)
             if self._reader is not None:
                 self._enqueue((cols, rows))
@@ -214,10 +233,10 @@ class TerminalView(Widget, can_focus=True):
     def _end(self, reason: str) -> None:
         if self.ended is not None:
             return
-        self.ended = reason
+        self.ended = reason = safe_text(reason, limit=1000)  # the reason may carry a server's own words
         if self._writer is not None and not self._writer.done():
             self._writer.cancel()
-        self.emulator.screen.view_offset = 0
+        self.browser.leave()
         self.emulator.feed_text(f"\x1b[0m\r\n[session ended: {reason}]")
         self.emulator.modes.cursor_visible = False
         self.post_message(self.Ended(self, reason))
@@ -377,7 +396,99 @@ class TerminalView(Widget, can_focus=True):
         strip = self.emulator.render_line(y, cursor=cursor)
         if strip.cell_length != width:
             strip = strip.crop_extend(0, width, renderer.blank_style)
+        if self.browser.painting:
+            strip = self._paint_browse(strip, y, width)
         return strip
+
+    # ----------------------------------------------------------------- scrollback mode
+
+    def _paint_browse(self, strip: Strip, y: int, width: int) -> Strip:
+        """Matches, the selection and (on the top row) the status line over row y's cells."""
+        browser = self.browser
+        line = first_visible(self.emulator.screen) + y
+        for x0, x1, mark in browser.marks_on(line, width):
+            strip = self._restyle(strip, x0, x1, mark, width)
+        if y == 0 and browser.active:
+            label = Strip([Segment(f" {browser.status()} ")]).crop(0, width)
+            style = self.emulator.renderer.mapped(self._base_style() + Style(reverse=True, bold=True))
+            label = Strip([Segment(seg.text, style) for seg in label], label.cell_length)
+            strip = Strip.join([strip.crop(0, width - label.cell_length), label])
+        return strip
+
+    def _restyle(self, strip: Strip, x0: int, x1: int, mark: Mark, width: int) -> Strip:
+        left, middle, right = strip.divide([x0, x1, width])
+        mapped = self.emulator.renderer.mapped
+        segments = []
+        for seg in middle:
+            base = seg.style or Style()
+            if mark is Mark.SELECTED:
+                style = base + Style(reverse=not base.reverse)
+            else:
+                style = base + mapped(CURRENT_STYLE if mark is Mark.CURRENT else MATCH_STYLE)
+            segments.append(Segment(seg.text, style))
+        return Strip.join([left, Strip(segments, middle.cell_length), right])
+
+    def _browse_changed(self) -> None:
+        self.refresh()
+
+    def _copy(self, text: str) -> None:
+        """To the clipboard through the app (Textual writes OSC 52 to the outer terminal)."""
+        if not text:
+            self.browser.message = "nothing to copy"
+            return
+        self.app.copy_to_clipboard(text)
+        lines = text.count("\n") + 1
+        self.browser.message = f"copied {lines} line{'s' if lines != 1 else ''}"
+
+    def _browse_key(self, key: str, character: str | None) -> bool:
+        """A key in scrollback mode; False when it is not one of the mode's (it then goes to
+        the program, and the pane back to the live screen)."""
+        browser = self.browser
+        if browser.query is not None:  # typing a search: every key is the query's
+            if key == "escape":
+                browser.query = None
+            elif key == "enter":
+                query, browser.query = browser.query, None
+                if query:
+                    browser.run_search(query)
+            elif key == "backspace":
+                browser.query = browser.query[:-1]
+            elif character and len(character) == 1 and character.isprintable():
+                browser.query = (browser.query + character)[:MAX_QUERY]
+            return True
+        browser.message = ""
+        page = max(self.emulator.rows - 1, 1)
+        if character == "/":
+            browser.query = ""
+        elif key == "escape" or character == "q":
+            browser.leave()
+        elif character == "n":
+            browser.step(older=True)
+        elif character == "N":
+            browser.step(older=False)
+        elif character == "y":
+            self._copy(browser.selected_text())
+        elif character == "Y":
+            self._copy(browser.live_text())
+        elif key in _EXTEND:
+            browser.extend(*_EXTEND[key])
+        elif key in ("up", "down", "pageup", "pagedown"):
+            lines = {"up": 1, "down": -1, "pageup": page, "pagedown": -page}[key]
+            browser.scroll(lines)
+        else:
+            return False
+        return True
+
+    def _scroll_back(self, lines: int) -> None:
+        """shift+page keys and the wheel: scroll; back at the live screen with nothing searched
+        or selected, scrollback mode ends."""
+        browser = self.browser
+        if lines > 0:
+            browser.enter()
+        self._scroll_view(lines)
+        if not self.emulator.view_offset and browser.active and not browser.last_query and browser.selection is None:
+            browser.leave()
+        self._browse_changed()
 
     def _on_focus(self, event: events.Focus) -> None:
         super()._on_focus(event)
@@ -411,11 +522,18 @@ class TerminalView(Widget, can_focus=True):
         emu = self.emulator
         page = max(emu.rows - 1, 1)
         if key == "shift+pageup":
-            self._scroll_view(page)
+            self._scroll_back(page)
             return
         if key == "shift+pagedown":
-            self._scroll_view(-page)
+            self._scroll_back(-page)
             return
+        browser = self.browser
+        if browser.active and self._browse_key(key, event.character):
+            self._browse_changed()
+            return
+        if browser.painting:
+            browser.leave()  # a key for the program: back to the live screen
+            self._browse_changed()
         if self.ended is not None:
             return
         if emu.view_offset:
@@ -428,6 +546,9 @@ class TerminalView(Widget, can_focus=True):
         event.stop()
         event.prevent_default()
         if self.ended is None and event.text:
+            if self.browser.painting:
+                self.browser.leave()
+                self._browse_changed()
             self.send(paste_to_bytes(event.text, self.emulator.modes.bracketed_paste))
 
     def _mouse(self, event: events.MouseEvent, action: MouseAction) -> bool:
@@ -449,27 +570,62 @@ class TerminalView(Widget, can_focus=True):
             self.send(data)
         return True
 
+    def _cell(self, event: events.MouseEvent) -> Point:
+        screen = self.emulator.screen
+        y = min(max(event.y, 0), screen.rows - 1)
+        return Point(first_visible(screen) + y, min(max(event.x, 0), screen.cols - 1))
+
+    def _selects(self, event: events.MouseEvent) -> bool:
+        """A left drag selects when the program did not ask for the mouse, or with shift."""
+        return event.button == 1 and (not self.emulator.modes.mouse or event.shift or self.ended is not None)
+
     async def _on_mouse_down(self, event: events.MouseDown) -> None:
         if not self.has_focus:
             self.focus()
+        if self._selects(event):
+            event.stop()
+            cell = self._cell(event)
+            self.browser.select(cell, cell)
+            self._dragging = True
+            self.capture_mouse()
+            self._browse_changed()
+            return
         if self._mouse(event, MouseAction.PRESS):
             event.stop()
 
     async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            event.stop()
+            self._dragging = False
+            self.release_mouse()
+            browser = self.browser
+            sel = browser.selection
+            if sel is not None and sel.start != sel.end:
+                self._copy(browser.selected_text())  # as xterm: what is selected is copied
+            else:
+                browser.clear_selection()  # a click, not a drag
+            self._browse_changed()
+            return
         if self._mouse(event, MouseAction.RELEASE):
             event.stop()
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            anchor = self.browser.anchor
+            if anchor is not None:
+                self.browser.select(anchor, self._cell(event))
+                self._browse_changed()
+            return
         self._mouse(event, MouseAction.MOVE)
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         event.prevent_default()
         if not self._mouse(event, MouseAction.SCROLL_UP):
-            self._scroll_view(3)
+            self._scroll_back(WHEEL_LINES)
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
         event.prevent_default()
         if not self._mouse(event, MouseAction.SCROLL_DOWN):
-            self._scroll_view(-3)
+            self._scroll_back(-WHEEL_LINES)

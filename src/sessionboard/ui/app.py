@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
 from sessionboard.config import DEFAULT_THEME, GeneratedConfig, user_themes_dir
+from sessionboard.model import safe_text
 from sessionboard.ui.clock import Now, system_now
 from sessionboard.ui.keys import keymap
+from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT
 from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.theming import load_themes
 
@@ -111,6 +114,27 @@ class SessionboardApp(App[int]):
         # frame: the adapters and httpx are not needed to paint it.
         return MainScreen(
             self._providers, outline=self.outline, config=self._board_config, now=self.now, autopoll=self.autopoll
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast passes the trust boundary here, whoever raises it (a widget's or a screen's
+        `notify` is the app's): its text goes through `safe_text`, bounded, and is never read as
+        markup, whatever `markup` says. Toasts carry provider ids and error messages, and a toast
+        read as markup turned `[@click=app.quit]` in an id into a link that quit the console."""
+        super().notify(
+            safe_text(message, limit=MESSAGE_LIMIT),
+            title=safe_text(title, limit=LINE_LIMIT),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     def on_main_screen_shown(self, message: MainScreen.Shown) -> None:

@@ -13,7 +13,7 @@ organization narrows the window back.
 
 from __future__ import annotations
 
-from sessionboard.model import Session
+from sessionboard.model import Listing
 from sessionboard.providers import DevicesProvider
 from sessionboard.providers.devices import MAX_PAGES
 
@@ -44,10 +44,10 @@ class WindowedPolling:
     async def aclose(self) -> None:
         await self.provider.aclose()
 
-    async def poll(self) -> list[Session]:
+    async def poll(self) -> Listing:
         return await self.provider.bounded(self.list_window())
 
-    async def list_window(self) -> list[Session]:
+    async def list_window(self) -> Listing:
         sessions, cursor = await self.provider.list_window(self.pages)
         self.older_cursor = cursor
         self.polled = True

@@ -1,5 +1,8 @@
 """Two small questions the endpoint actions ask: a line of text (a providerSessionId) and a choice
-among named options (an organization). Escape answers None: nothing is sent."""
+among named options (an organization). Escape answers None: nothing is sent.
+
+A question names a task, a session and what a provider has linked to it: every text is shown as
+text (escaped, never markup)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT, plain
 
 _CSS = """
 {name} {{
@@ -54,19 +60,19 @@ class AskTextScreen(ModalScreen[str | None]):
     def __init__(self, title: str, question: str, *, placeholder: str = "", ok: str = "OK") -> None:
         super().__init__()
         self.title_text = title
-        self.question = question
+        self.question = safe_text(question, limit=MESSAGE_LIMIT)
         self.placeholder = placeholder
         self.ok = ok
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = plain(self.title_text)
             yield Label(self.question, markup=False)
             yield Input(placeholder=self.placeholder, id="ask-input")
-            yield Label("", id="ask-error")
+            yield Label("", id="ask-error", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")
-                yield Button(self.ok, id="ok", variant="primary")
+                yield Button(plain(self.ok), id="ok", variant="primary")
 
     def _submit(self) -> None:
         value = self.query_one(Input).value.strip()
@@ -98,15 +104,15 @@ class ChoiceScreen(ModalScreen[str | None]):
     def __init__(self, title: str, question: str, options: list[tuple[str, str]], *, current: str | None = None) -> None:
         super().__init__()
         self.title_text = title
-        self.question = question
+        self.question = safe_text(question, limit=MESSAGE_LIMIT)
         self.options = options
         self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = plain(self.title_text)
             yield Label(self.question, markup=False)
-            options = OptionList(*(Option(label, id=option_id) for option_id, label in self.options))
+            options = OptionList(*(Option(plain(label), id=option_id) for option_id, label in self.options))
             ids = [option_id for option_id, _ in self.options]
             if self.current in ids:
                 options.highlighted = ids.index(self.current)

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from sessionboard.ui.plain import plain
+
 
 class ChooseProviderScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
@@ -39,7 +41,7 @@ class ChooseProviderScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, markup=False)
-            yield OptionList(*(Option(f"{name}  ({kind})", id=name) for name, kind in self.names))
+            yield OptionList(*(Option(plain(f"{name}  ({kind})"), id=name) for name, kind in self.names))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

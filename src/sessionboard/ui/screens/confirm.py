@@ -1,4 +1,7 @@
-"""A yes/no question before anything destructive; it names what will be destroyed."""
+"""A yes/no question before anything destructive; it names what will be destroyed.
+
+The question names a session by its provider's id and name: it is shown as text (escaped, never
+markup), and so is the title."""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT, plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -44,16 +50,16 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, title: str, question: str, *, yes: str = "Close") -> None:
         super().__init__()
         self.title_text = title
-        self.question = question
+        self.question = safe_text(question, limit=MESSAGE_LIMIT)
         self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = plain(self.title_text)
             yield Label(self.question, id="question", markup=False)
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
-                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+                yield Button(plain(f"{self.yes} (y)"), id="yes", variant="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,15 +18,16 @@ from textual.validation import Integer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from sessionboard.model import CreateField, FieldError, parse_values
+from sessionboard.model import CreateField, FieldError, parse_values, safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT, plain
 
 
 def field_widget(spec: CreateField) -> Widget:
     widget_id = f"field-{spec.name}"
     if spec.type == "bool":
-        return Checkbox(spec.help, value=bool(spec.default), id=widget_id)
+        return Checkbox(plain(spec.help), value=bool(spec.default), id=widget_id)
     if spec.type == "choice":
-        options = [(choice, choice) for choice in spec.choices]
+        options = [(Text(safe_text(choice)), choice) for choice in spec.choices]
         if spec.default is not None and spec.default in spec.choices:
             return Select(options, value=spec.default, allow_blank=not spec.required, id=widget_id)
         return Select(options, allow_blank=True, prompt=f"choose {spec.label.lower()}", id=widget_id)
@@ -117,7 +119,7 @@ class CreateScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"create · {self.provider} ({self.kind})"
+            box.border_title = plain(f"create · {self.provider} ({self.kind})")
             with VerticalScroll():
                 for spec in self.fields:
                     with Horizontal(classes="field"):
@@ -150,7 +152,7 @@ class CreateScreen(ModalScreen[dict[str, Any] | None]):
             values = parse_values(self.fields, self.raw_values())
         except FieldError as exc:
             self.problems = str(exc)
-            self.query_one("#errors", Label).update("\n".join(str(exc).split("; ")))
+            self.query_one("#errors", Label).update("\n".join(safe_text(str(exc), limit=MESSAGE_LIMIT).split("; ")))
             return None
         self.problems = ""
         self.query_one("#errors", Label).update("")

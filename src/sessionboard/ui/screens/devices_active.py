@@ -1,7 +1,8 @@
 """RUFUS: the active session of each configured device (`GET /sessions/device/{id}/active`, then
 the session's details), with its passings and the first and last passing. A device without an
 active session is a row that says so; a device whose request failed shows the provider's error in
-its row, and the other devices are still shown."""
+its row, and the other devices are still shown. Ids, aliases and errors are the provider's: each
+cell is a `Text` (a `DataTable` reads a `str` cell as markup), escaped and bounded."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from sessionboard.model import Session
+from sessionboard.model import Session, safe_text
 from sessionboard.providers import ProviderError, RufusProvider
+from sessionboard.ui.plain import MESSAGE_LIMIT, plain, plain_text
 from sessionboard.ui.widgets.sessions.columns import short_time
 
 COLUMNS = ("device", "session", "alias", "passings", "first", "last", "started")
@@ -94,7 +96,7 @@ class DevicesActiveScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"active session per device · {self.provider.name}"
+            box.border_title = plain(f"active session per device · {self.provider.name}")
             yield Label("reading the devices…", id="devices-status", markup=False)
             yield DataTable(id="devices-table", cursor_type="row", zebra_stripes=True)
 
@@ -123,14 +125,14 @@ class DevicesActiveScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for row in message.rows:
-            table.add_row(*row.cells(), key=row.device)
+            table.add_row(*(plain_text(cell) for cell in row.cells()), key=row.device)
         active = sum(1 for r in message.rows if r.session is not None)
         failed = [r for r in message.rows if r.error is not None]
         status = f"{len(message.rows)} devices · {active} with an active session · r reload · esc close"
         if failed:
             status = f"{len(failed)} failed: {failed[0].error} · " + status
             self.notify(f"{self.provider.name}: {failed[0].error}", severity="error", timeout=8)
-        self.query_one("#devices-status", Label).update(status)
+        self.query_one("#devices-status", Label).update(safe_text(status, limit=MESSAGE_LIMIT))
 
     def action_reload(self) -> None:
         self.query_one("#devices-status", Label).update("reading the devices…")

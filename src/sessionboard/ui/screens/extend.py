@@ -9,6 +9,9 @@ from textual.screen import ModalScreen
 from textual.validation import Integer
 from textual.widgets import Button, Input, Label
 
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT
+
 
 class MinutesScreen(ModalScreen[int | None]):
     DEFAULT_CSS = """
@@ -45,7 +48,7 @@ class MinutesScreen(ModalScreen[int | None]):
 
     def __init__(self, question: str, *, default: int = 30, minimum: int = 1, maximum: int = 60) -> None:
         super().__init__()
-        self.question = question
+        self.question = safe_text(question, limit=MESSAGE_LIMIT)  # it names the session by its id
         self.default = default
         self.minimum = minimum
         self.maximum = maximum
@@ -58,7 +61,7 @@ class MinutesScreen(ModalScreen[int | None]):
                 str(self.default), type="integer", id="minutes",
                 validators=[Integer(minimum=self.minimum, maximum=self.maximum)],
             )
-            yield Label("", id="error")
+            yield Label("", id="error", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Extend", id="ok", variant="primary")

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from sessionboard.ui.keys import ACTION_SPECS, ENDPOINT_SPECS, key_label
+from sessionboard.ui.plain import plain_text
 
 
 def keys_table(keys: Mapping[str, str]) -> Table:
@@ -20,9 +21,9 @@ def keys_table(keys: Mapping[str, str]) -> Table:
     table.add_column("action")
     table.add_column("what it does")
     for spec in ACTION_SPECS:
-        table.add_row(key_label(keys.get(spec.id, "")), spec.id, spec.help)
+        table.add_row(plain_text(key_label(keys.get(spec.id, ""))), plain_text(spec.id), plain_text(spec.help))
     for spec in ENDPOINT_SPECS:
-        table.add_row(key_label(spec.key) if spec.key else "palette", spec.id, spec.help)
+        table.add_row(plain_text(key_label(spec.key) if spec.key else "palette"), plain_text(spec.id), plain_text(spec.help))
     table.add_row("escape", "", "close a dialog, clear the filter, leave the detail pane")
     table.add_row("tab", "", "move between the provider panel, the table and the detail pane")
     table.add_row("ctrl+p", "", "the command palette: every action, and the themes")
@@ -57,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_title = "keys"
-            yield Static(keys_table(self.keys))
+            yield Static(keys_table(self.keys), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

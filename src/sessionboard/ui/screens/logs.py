@@ -18,9 +18,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RichLog
 
-from sessionboard.model import Session
+from sessionboard.model import Session, safe_text
 from sessionboard.providers import ProviderError, VsayProvider
 from sessionboard.providers.vsay import LogEntry
+from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT, plain, plain_text
+
+ENTRY_LIMIT = 16 * 1024
+"""Characters of one log entry shown: a session's output is the provider's, and may be huge."""
 
 EntryKey = tuple[str | None, str, str]
 
@@ -47,14 +51,15 @@ def new_entries(shown: list[LogEntry], fresh: list[LogEntry]) -> list[LogEntry]:
 
 def entry_text(entry: LogEntry, search: str = "") -> Table:
     """One entry as the log shows it: the time, then a `$` and the command, or the output, which
-    wraps under itself (a hanging indent), matches of the search highlighted."""
-    stamp = (entry.timestamp or "").replace("T", " ").rstrip("Z")
+    wraps under itself (a hanging indent), matches of the search highlighted. What the session
+    printed is shown as text: its newlines kept, every other control byte escaped."""
+    stamp = plain_text((entry.timestamp or "").replace("T", " ").rstrip("Z"), limit=40)
     if entry.type == "command":
         content = Text()
         content.append("$ ", style="bold green")
-        content.append(entry.content, style="bold")
+        content.append(safe_text(entry.content, multiline=True, limit=ENTRY_LIMIT), style="bold")
     else:
-        content = Text(entry.content)
+        content = Text(safe_text(entry.content, multiline=True, limit=ENTRY_LIMIT))
     if search:
         content.highlight_words([search], style="reverse", case_sensitive=False)
     grid = Table.grid(padding=(0, 1), expand=True)
@@ -124,7 +129,7 @@ class LogsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             label = self.session.name or self.session.target or ""
-            box.border_title = f"logs · {self.provider.name} · {label} {self.session.id}".replace("  ", " ")
+            box.border_title = plain(f"logs · {self.provider.name} · {label} {self.session.id}".replace("  ", " "))
             yield Label("loading…", id="logs-status", markup=False)
             yield RichLog(id="logs-view", wrap=True, markup=False, highlight=False, auto_scroll=True)
             yield Input(placeholder="search the log (enter: back to the log, escape: close)", id="logs-search")
@@ -155,7 +160,7 @@ class LogsScreen(ModalScreen[None]):
             if message.error != self.error:
                 self.notify(message.error, severity="error", timeout=8)
             self.error = message.error
-            status.update(f"{message.error} (shown: what was read before)")
+            status.update(safe_text(f"{message.error} (shown: what was read before)", limit=MESSAGE_LIMIT))
             status.add_class("-error")
             return
         self.error = None
@@ -174,7 +179,7 @@ class LogsScreen(ModalScreen[None]):
         if self.search:
             shown = sum(1 for e in self.entries if matches(e, self.search))
             parts.insert(1, f"{shown} match {self.search!r}")
-        self.query_one("#logs-status", Label).update(" · ".join(parts) + " · / search · esc close")
+        self.query_one("#logs-status", Label).update(safe_text(" · ".join(parts) + " · / search · esc close", limit=LINE_LIMIT))
 
     def shown_text(self) -> str:
         """The log's lines as plain text (tests read it)."""

@@ -7,6 +7,7 @@ every network action in a worker; widgets only show what the messages bring.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,12 @@ from textual.widgets import Input, Static
 
 from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
-from sessionboard.model import Capability, Session, SessionKey
+from sessionboard.model import Capability, Session, SessionKey, safe_text
 from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
+from sessionboard.ui.plain import LINE_LIMIT
 from sessionboard.ui.screens.endpoints import EndpointActions
 
 # The dialogs are imported where they open: fewer widgets to import before the first screen.
@@ -123,7 +125,7 @@ class MainScreen(EndpointActions, Screen[None]):
         # whole board a second time before its first frame.
         width = self.app.size.width
         self._set_width_classes(width)
-        yield Static("", id="title")
+        yield Static("", id="title", markup=False)
         with Horizontal(id="body"):
             yield ProviderPanel(
                 list(self.statuses.values()), now=self.now, one_line=width < NARROW_WIDTH, id="providers"
@@ -200,7 +202,7 @@ class MainScreen(EndpointActions, Screen[None]):
             parts.append(f"filter: {table.filter_text!r}")
         if self.busy:
             parts.append("working: " + ", ".join(self.busy.values()) + "…")
-        title = "  ·  ".join(parts)
+        title = safe_text("  ·  ".join(parts), limit=4 * LINE_LIMIT)  # the progress names session ids
         if title != self._title_text:  # an unchanged title must not cost a repaint
             self._title_text = title
             self.query_one("#title", Static).update(title)
@@ -227,6 +229,10 @@ class MainScreen(EndpointActions, Screen[None]):
         status.latency = snapshot.latency
         status.error = snapshot.error
         status.stale = snapshot.stale
+        held = snapshot.retry_at - snapshot.polled_at if snapshot.retry_at and snapshot.polled_at else None
+        status.retry_at = status.received_at + held if held else None  # on the console's clock
+        status.warning = snapshot.warning_summary
+        status.first_warning = snapshot.warnings[0] if snapshot.warnings else None
         self.panel.update_status(status)
         self._schedule_title()
         if snapshot.error is None and snapshot.changed:
@@ -254,8 +260,9 @@ class MainScreen(EndpointActions, Screen[None]):
             self._title_scheduled = True
             self.call_next(self._update_title)
 
-    def poll_now(self, provider: str | None = None) -> None:
-        self.pollers.poll_now(provider)
+    def poll_now(self, provider: str | None = None) -> dict[str, float]:
+        """Returns the providers whose poll waits for a Retry-After hold, with the seconds left."""
+        return self.pollers.poll_now(provider)
 
     # ---- table events ------------------------------------------------------------------------------------
     @on(SessionTable.OrderChanged)
@@ -357,8 +364,11 @@ class MainScreen(EndpointActions, Screen[None]):
             self.table.focus()
 
     def action_refresh(self) -> None:
-        self.poll_now()
+        held = self.poll_now()
         self.notify(f"polling {len(self.providers)} provider{'s' if len(self.providers) != 1 else ''} now", timeout=2)
+        for name, seconds in held.items():  # deferred, not sent: the provider asked to be left alone
+            self.notify(f"{name}: rate limited, next poll in {math.ceil(seconds)} s", severity="warning",
+                        timeout=4, markup=False)
 
     def action_detail(self) -> None:
         if self.narrow:
@@ -461,7 +471,8 @@ class MainScreen(EndpointActions, Screen[None]):
             await tabs.close(session.key)  # `t` on a terminal that ended connects again
         elif tabs.show(session.key):
             return
-        label = f"{session.provider}: {session.name} ({session.id})" if session.name else f"{session.provider}: {session.id}"
+        name, sid = safe_text(session.name, limit=LINE_LIMIT), safe_text(session.id, limit=LINE_LIMIT)
+        label = f"{session.provider}: {name} ({sid})" if name else f"{session.provider}: {sid}"
         holder: list[TerminalPane] = []
 
         def on_target(target: Any) -> None:
@@ -541,7 +552,9 @@ class MainScreen(EndpointActions, Screen[None]):
     async def _create(self, provider: Provider, values: dict[str, Any]) -> str:
         session = await provider.create_session(values)
         self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
-        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ")
+        note = provider.created_note(session)
+        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ") + (
+            f"; {note}" if note else "")
 
     def action_close_session(self) -> None:
         picked = self._selected_for(Capability.CLOSE, "close")

@@ -7,7 +7,8 @@ coroutine is cancelled and its dialog is taken down with it, so no question outl
 
 A changed host key is never asked about: the transport refuses it and the refusal is the pane's
 end reason. Passwords are typed into masked inputs and go straight back to the transport; they
-are never shown, logged or kept.
+are never shown, logged or kept. What the server and the provider say (the host, a prompt, a
+challenge's name and instructions) is shown as text: escaped, never markup.
 
 Like every dialog of the console, these take their first focus from `AUTO_FOCUS`, never from a
 query in `on_mount`: a key can dismiss a dialog before its Mount is handled, and that query would
@@ -25,6 +26,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT, plain
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ class HostKeyScreen(ModalScreen[bool]):
 
     def __init__(self, host: str, port: int, key_type: str, fingerprint: str) -> None:
         super().__init__()
-        self.host = host
+        self.host = safe_text(host, limit=LINE_LIMIT)
         self.port = port
         self.key_type = key_type
         self.fingerprint = fingerprint
@@ -113,7 +117,7 @@ class PasswordScreen(ModalScreen["str | None"]):
 
     def __init__(self, prompt: str) -> None:
         super().__init__()
-        self.prompt = prompt
+        self.prompt = safe_text(prompt, limit=MESSAGE_LIMIT)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -145,13 +149,13 @@ class KbdIntScreen(ModalScreen["list[str] | None"]):
 
     def __init__(self, name: str, instructions: str, prompts: list[tuple[str, bool]]) -> None:
         super().__init__()
-        self.challenge = name
-        self.instructions = instructions
-        self.prompts = prompts
+        self.challenge = safe_text(name, limit=LINE_LIMIT)
+        self.instructions = safe_text(instructions, multiline=True, limit=MESSAGE_LIMIT)
+        self.prompts = [(safe_text(prompt, limit=LINE_LIMIT), echo) for prompt, echo in prompts]
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.challenge or "ssh login"
+            box.border_title = plain(self.challenge or "ssh login")
             if self.instructions:
                 yield Label(self.instructions, markup=False)
             for index, (prompt, echo) in enumerate(self.prompts):

@@ -1,6 +1,9 @@
 """vsay statistics for a period (day / week / month): totals, active sessions, hours, unique users
 and a bar chart of the top machines. The period keys ask the API again; nothing is computed here
-that the API did not answer."""
+that the API did not answer.
+
+Every cell is a `Text`: a Rich table reads a `str` cell as markup, and machine names are the
+provider's."""
 
 from __future__ import annotations
 
@@ -16,8 +19,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from sessionboard.model import safe_text
 from sessionboard.providers import ProviderError, VsayProvider
 from sessionboard.providers.vsay import Stats
+from sessionboard.ui.plain import MESSAGE_LIMIT, plain, plain_text
 
 Period = Literal["day", "week", "month"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
@@ -38,10 +43,10 @@ def stats_renderable(stats: Stats) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", justify="left")
     grid.add_column(justify="right")
-    grid.add_row("sessions", str(stats.total_sessions))
-    grid.add_row("active now", str(stats.active_sessions))
-    grid.add_row("hours", f"{stats.total_duration_hours:g}")
-    grid.add_row("unique users", str(stats.unique_users))
+    grid.add_row("sessions", plain_text(stats.total_sessions))
+    grid.add_row("active now", plain_text(stats.active_sessions))
+    grid.add_row("hours", plain_text(f"{stats.total_duration_hours:g}"))
+    grid.add_row("unique users", plain_text(stats.unique_users))
     return grid
 
 
@@ -56,7 +61,8 @@ def machines_renderable(stats: Stats) -> Table | Text:
     table.add_column("", no_wrap=True, min_width=BAR_WIDTH + 1)
     for machine in stats.top_machines:
         table.add_row(
-            machine.name or "—", machine.machine_id or "—", str(machine.sessions_count), bar(machine.sessions_count, most)
+            plain_text(machine.name or "—"), plain_text(machine.machine_id or "—"),
+            plain_text(machine.sessions_count), plain_text(bar(machine.sessions_count, most)),
         )
     return table
 
@@ -125,11 +131,11 @@ class StatsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"statistics · {self.provider.name}"
-            yield Static(self._periods_text(), id="stats-periods")
-            yield Static("loading…", id="stats-totals")
-            yield Label("top machines", classes="section")
-            yield Static("", id="stats-machines")
+            box.border_title = plain(f"statistics · {self.provider.name}")
+            yield Static(self._periods_text(), id="stats-periods", markup=False)
+            yield Static("loading…", id="stats-totals", markup=False)
+            yield Label("top machines", classes="section", markup=False)
+            yield Static("", id="stats-machines", markup=False)
             yield Label("", id="stats-error", markup=False)
 
     def on_mount(self) -> None:
@@ -162,7 +168,8 @@ class StatsScreen(ModalScreen[None]):
             return  # an answer for a period the user has left
         error = self.query_one("#stats-error", Label)
         if message.stats is None:
-            error.update(f"{message.error} (shown: the last answer)" if self.stats else message.error or "")
+            shown = f"{message.error} (shown: the last answer)" if self.stats else message.error
+            error.update(safe_text(shown, limit=MESSAGE_LIMIT))
             self.notify(message.error or "statistics failed", severity="error", timeout=8)
             return
         error.update("")

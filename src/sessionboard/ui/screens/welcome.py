@@ -9,12 +9,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from sessionboard.config.paths import default_config_path
+from sessionboard.model import safe_text
+from sessionboard.ui.plain import MESSAGE_LIMIT
 
 
 def welcome_text(problems: list[str] | None = None) -> str:
     lines = ["sessionboard: no configuration yet", ""]
     if problems:
-        lines += ["The configuration could not be used:", *[f"  {p}" for p in problems], ""]
+        # A problem may quote the file, or a provider's answer: each is one line, escaped.
+        lines += ["The configuration could not be used:", *[f"  {safe_text(p, limit=MESSAGE_LIMIT)}" for p in problems], ""]
     lines += [
         "To begin, either:",
         "",

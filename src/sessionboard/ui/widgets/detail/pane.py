@@ -1,5 +1,11 @@
 """Every normalized field of the selected session, then the provider's own JSON (masked in `raw`
-by the adapter), then the richer answer of the provider's "get" when the screen fetched one."""
+by the adapter), then the richer answer of the provider's "get" when the screen fetched one.
+
+All of it is the provider's text: each field is escaped and bounded (`FIELD_LIMIT`), and the JSON
+is a bounded view (`RAW_LIMIT`) that says how much was left out where it was cut. A session of
+50 MB froze the console for two minutes when the whole of it was laid out here; building its view
+now costs what is shown, whatever the session's size.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,98 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sessionboard.model import Session, SessionKey
+from sessionboard.model import Session, SessionKey, safe_text
 from sessionboard.model.session import JSON_KEYS
+from sessionboard.ui.plain import plain
 from sessionboard.ui.widgets.detail.vnc import vnc_text
 
+FIELD_LIMIT = 1000
+"""Characters of one normalized field shown (a name, a target...)."""
+RAW_LIMIT = 64 * 1024
+"""Characters of a session's JSON shown; the rest is counted, not laid out."""
+RAW_LINES = 2000
+"""Lines of a session's JSON shown: each is a row the pane lays out and paints (a list of 100,000
+numbers is short in characters and long in rows)."""
+_MAX_DEPTH = 64
+"""Deeper JSON is not shown: the view is for reading, and each level indents it further."""
 
-def _json(value: Any) -> str:
+
+_KEY_LIMIT = 256
+"""Characters of an object's key shown, whatever is left of the budget (a key is a label)."""
+
+
+def _more(count: int, what: str) -> str:
+    """`what` is a plural; one of it is said in the singular."""
+    return f"… ({count:,} more {what if count != 1 else what[:-1]})"
+
+
+class _Budget:
+    """What a view may still hold: characters of JSON, and lines (each one costs a laid-out row)."""
+
+    __slots__ = ("chars", "lines")
+
+    def __init__(self, chars: int, lines: int) -> None:
+        self.chars = chars
+        self.lines = lines
+
+    @property
+    def spent(self) -> bool:
+        return self.chars <= 0 or self.lines <= 0
+
+    def line(self, depth: int) -> None:
+        self.lines -= 1
+        self.chars -= 2 * depth + 4  # its indentation and punctuation
+
+
+def _clip(value: Any, budget: _Budget, depth: int = 0) -> Any:
+    """A copy of `value` holding what the budget allows of its JSON, taken in order: a string is
+    cut, a list or an object ended, once the budget is spent, each saying how much it left out.
+    It costs what it keeps, not what `value` holds: a huge session is not walked."""
+    if depth > _MAX_DEPTH:
+        return "… (nested deeper than this view shows)"
+    if isinstance(value, str):
+        keep = max(0, budget.chars)
+        budget.chars -= min(len(value), keep) + 2
+        return value if len(value) <= keep else value[:keep] + _more(len(value) - keep, "characters")
+    if isinstance(value, dict):
+        result: dict[str, Any] = {}
+        for done, (key, item) in enumerate(value.items()):
+            if budget.spent:
+                result["…"] = _more(len(value) - done, "keys")
+                break
+            budget.line(depth)
+            name = str(key)
+            budget.chars -= min(len(name), _KEY_LIMIT)
+            if len(name) > _KEY_LIMIT:
+                name = name[:_KEY_LIMIT] + _more(len(name) - _KEY_LIMIT, "characters")
+            result[name] = _clip(item, budget, depth + 1)
+        return result
+    if isinstance(value, (list, tuple)):
+        items: list[Any] = []
+        for done, item in enumerate(value):
+            if budget.spent:
+                items.append(_more(len(value) - done, "items"))
+                break
+            budget.line(depth)
+            items.append(_clip(item, budget, depth + 1))
+        return items
+    if value is None or isinstance(value, (bool, int, float)):
+        budget.chars -= 8
+        return value
+    return _clip(str(value), budget, depth)
+
+
+def raw_view(value: Any, limit: int = RAW_LIMIT, lines: int = RAW_LINES) -> str:
+    """`value` as indented JSON for a person, about `limit` characters and `lines` lines at most,
+    every control character escaped; where it was cut it says how much more there is."""
+    clipped = _clip(value, _Budget(limit, lines))
     try:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str, sort_keys=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(clipped, indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = str(clipped)
+    if len(text) > 2 * limit:  # deep nesting: its indentation alone outgrew the budget
+        text = text[: 2 * limit] + "\n" + _more(len(text) - 2 * limit, "characters of indented JSON")
+    return safe_text(text, multiline=True)
 
 
 def detail_text(
@@ -33,22 +121,22 @@ def detail_text(
             continue
         value = getattr(session, key)
         text.append(f"{key:<14}", style="bold")
-        text.append(("—" if value is None else str(value)) + "\n", style="dim" if value is None else "")
+        text.append(("—" if value is None else safe_text(value, limit=FIELD_LIMIT)) + "\n", style="dim" if value is None else "")
     if session.stale:
         text.append(f"{'heartbeat':<14}", style="bold")
         text.append("stale (no heartbeat within the configured time)\n", style="yellow")
     if session.kind == "tasknet":
         text.append(vnc_text(session, vnc_password))
     text.append("\nraw\n", style="bold underline")
-    text.append(_json(session.raw) + "\n")
+    text.append(raw_view(session.raw) + "\n")
     if rich is not None:
         text.append("\ndetails (get)\n", style="bold underline")
         if rich.raw == session.raw:
             text.append("the same as raw\n", style="dim italic")
         else:
-            text.append(_json(rich.raw) + "\n")
+            text.append(raw_view(rich.raw) + "\n")
     if note:
-        text.append("\n" + note + "\n", style="dim italic")
+        text.append("\n" + safe_text(note, limit=FIELD_LIMIT) + "\n", style="dim italic")
     return text
 
 
@@ -84,7 +172,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.session = session
         self.rich = rich
         self.note = note
-        self.border_title = f"detail · {session.provider}" if session else "detail"
+        self.border_title = plain(f"detail · {session.provider}") if session else "detail"
         password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
         self.query_one(Static).update(detail_text(session, rich=rich, note=note, vnc_password=password))
 

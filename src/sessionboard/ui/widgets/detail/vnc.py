@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from sessionboard.model import Session
+from sessionboard.model import Session, safe_text
 
 REVEAL_SECONDS = 10.0
 MASK = "***"
@@ -21,13 +21,13 @@ def vnc_text(session: Session, revealed: str | None = None, *, reveal_key: str =
     text.append(f"{'enabled':<14}", style="bold")
     text.append(("yes" if enabled else "no" if enabled is not None else "—") + "\n")
     text.append(f"{'mode':<14}", style="bold")
-    mode = raw.get("vncMode")
+    mode = safe_text(raw.get("vncMode"), limit=100)
     text.append((f"{mode} ({'read-write' if mode == 'rw' else 'read-only' if mode == 'ro' else mode})" if mode else "—") + "\n")
     text.append(f"{'password':<14}", style="bold")
     if not enabled:
         text.append("—\n", style="dim")
     elif revealed is not None:
-        text.append(revealed, style="bold reverse")
+        text.append(safe_text(revealed, limit=200), style="bold reverse")
         text.append(f"  (shown for {REVEAL_SECONDS:g}s; {reveal_key} hides)\n", style="dim")
     else:
         text.append(MASK)

@@ -8,6 +8,7 @@ idle CPU). Here a second's tick rebuilds a few short lines and repaints only if 
 
 from __future__ import annotations
 
+import math
 import textwrap
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sessionboard.model import safe_text
 from sessionboard.ui.clock import Now, system_now
+from sessionboard.ui.plain import LINE_LIMIT
 from sessionboard.ui.widgets.sessions.table import overlay
 
 ALL_ID = "__all__"
@@ -40,6 +43,18 @@ class ProviderStatus:
     stale: bool = False
     note: str | None = None
     """A fact about what is listed, shown after the count (a devices provider's organization)."""
+    retry_at: float | None = None
+    """On the console's clock: the provider asked (Retry-After) not to be polled before then."""
+    warning: str | None = None
+    """What the last listing left out, in a few words (`2 sessions skipped, 1 duplicate id`)."""
+    first_warning: str | None = None
+    """The first of those warnings in full (cut to the panel's width when shown)."""
+
+
+def retry_text(seconds: float) -> str:
+    """`rate limited, next poll in 30 s`, counting down; the poll comes at 0. The number and its
+    unit are held together (a no-break space) when the panel wraps the line."""
+    return f"rate limited, next poll in {max(1, math.ceil(seconds))}\u00a0s"
 
 
 def age_text(seconds: float) -> str:
@@ -71,6 +86,7 @@ class ProviderPanel(Widget, can_focus=True):
     ProviderPanel > .provider-panel--dim { color: $text-muted; }
     ProviderPanel > .provider-panel--ok { color: $text-success; }
     ProviderPanel > .provider-panel--error { color: $text-error; }
+    ProviderPanel > .provider-panel--warning { color: $text-warning; }
     ProviderPanel > .provider-panel--highlight { background: $block-cursor-blurred-background; }
     ProviderPanel:focus > .provider-panel--highlight {
         background: $block-cursor-background;
@@ -82,6 +98,7 @@ class ProviderPanel(Widget, can_focus=True):
         "provider-panel--dim",
         "provider-panel--ok",
         "provider-panel--error",
+        "provider-panel--warning",
         "provider-panel--highlight",
     }
     BINDINGS = [
@@ -138,10 +155,10 @@ class ProviderPanel(Widget, can_focus=True):
             dot = ("… ", "provider-panel--dim")
         else:
             dot = ("● ", "provider-panel--ok")
-        first: list[Piece] = [(mark, ""), dot, (status.name, "provider-panel--name"),
+        first: list[Piece] = [(mark, ""), dot, (safe_text(status.name, limit=LINE_LIMIT), "provider-panel--name"),
                               (f" {status.kind} · {status.count}", "provider-panel--dim")]
         if status.note:
-            first.append((f" · {status.note}", "provider-panel--dim"))
+            first.append((f" · {safe_text(status.note, limit=LINE_LIMIT)}", "provider-panel--dim"))
         facts = []
         if status.received_at is not None:
             facts.append(age_text(self.now() - status.received_at))
@@ -155,13 +172,31 @@ class ProviderPanel(Widget, can_focus=True):
                 first.append((" · " + " · ".join(facts), "provider-panel--dim"))
             else:
                 lines.append([("    " + " · ".join(facts), "provider-panel--dim")])
-        if status.error:
-            message = ("stale · " if status.stale else "") + status.error
+        held = status.retry_at - self.now() if status.retry_at is not None else 0.0
+        if held > 0:
+            if self.one_line:
+                first.append(("  " + retry_text(held), "provider-panel--error"))
+            else:
+                for part in textwrap.wrap(retry_text(held), max(10, width - 4)):
+                    lines.append([("    " + part, "provider-panel--error")])
+        if status.error:  # the provider's own words: escaped, and no more than the three lines shown
+            message = ("stale · " if status.stale else "") + safe_text(status.error, limit=LINE_LIMIT)
             if self.one_line:
                 first.append(("  " + message, "provider-panel--error"))
             else:
                 for part in textwrap.wrap(message, max(10, width - 4))[:3]:
                     lines.append([("    " + part, "provider-panel--error")])
+        if status.warning:
+            if self.one_line:
+                first.append(("  ⚠ " + status.warning, "provider-panel--warning"))
+            else:
+                for part in textwrap.wrap("⚠ " + status.warning, max(10, width - 4), subsequent_indent="  ")[:2]:
+                    lines.append([("    " + part, "provider-panel--warning")])
+                if status.first_warning:
+                    room = max(10, width - 6)
+                    text = safe_text(status.first_warning)
+                    text = text if len(text) <= room else text[: room - 1] + "…"
+                    lines.append([("      " + text, "provider-panel--dim")])
         return lines
 
     def _rebuild(self) -> None:

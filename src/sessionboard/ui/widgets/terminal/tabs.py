@@ -20,9 +20,10 @@ from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.widgets._tabbed_content import ContentTabs
 
-from sessionboard.model import SessionKey
+from sessionboard.model import SessionKey, safe_text
 from sessionboard.terminal.backend import TerminalBackend
 from sessionboard.terminal.widget import TerminalView
+from sessionboard.ui.plain import LINE_LIMIT, plain
 
 HINT = "ctrl+] back to the list · t or a click on the tab: into the terminal · ctrl+w close the tab"
 
@@ -55,12 +56,14 @@ class TerminalPane(TabPane):
     """
 
     def __init__(self, key: SessionKey, label: str, backend: TerminalBackend, *, id: str) -> None:
+        """`label` names the session (provider text): it is shown as text, never as markup, in
+        the tab (a `TabPane` title is markup), the status line and the terminal's title."""
         self.key = key
-        self.label = label
+        self.label = safe_text(label, limit=LINE_LIMIT)
         self.where = "connecting…"
-        self.view = TerminalView(backend, title=label)
+        self.view = TerminalView(backend, title=self.label)
         self.status = Static("", classes="terminal-status", markup=False)
-        super().__init__(label, id=id)
+        super().__init__(plain(self.label), id=id)
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -75,12 +78,14 @@ class TerminalPane(TabPane):
 
     def show_status(self) -> None:
         if self.view.ended is not None:
-            self.status.update(Text(f"ended: {self.view.ended}  ·  ctrl+w closes the tab", no_wrap=True, overflow="ellipsis"))
+            ended = safe_text(self.view.ended, limit=LINE_LIMIT)
+            self.status.update(Text(f"ended: {ended}  ·  ctrl+w closes the tab", no_wrap=True, overflow="ellipsis"))
         else:
             self.status.update(Text(f"{self.label} · {self.where}  ·  {HINT}", no_wrap=True, overflow="ellipsis"))
 
     def set_where(self, where: str) -> None:
-        self.where = where
+        """Where the terminal is connected (a host and user the provider named)."""
+        self.where = safe_text(where, limit=LINE_LIMIT)
         self.show_status()
 
 
@@ -173,7 +178,7 @@ class TerminalTabs(TabbedContent):
                 pane.add_class("-ended")
                 pane.show_status()
                 if pane.id is not None:
-                    self.get_tab(pane.id).label = f"{pane.label} (ended)"
+                    self.get_tab(pane.id).label = plain(f"{pane.label} (ended)")
                 break
         # The board hears of it too (it bubbles on): nothing else there needs to change.
 
