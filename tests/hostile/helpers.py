@@ -45,6 +45,8 @@ separators, the bidi overrides and isolates, lone surrogates."""
 TEXTUAL_OWN = re.compile(r"\x1b\[[0-9;]*[mH]|\x1b\[\?[0-9;]*[hl]|\x1b\]22;[a-z-]*\x07")
 """The sequences Textual itself writes to draw: SGR colours, cursor moves, private modes and the
 pointer shape (OSC 22). A provider's `CSI 2 J` (final byte J), OSC 0 or OSC 52 is none of them."""
+CLI_PREFIX = "sessionboard: "
+"""What every CLI error line starts with; then `NAME: ` for a provider's."""
 NAME = {kind: PROVIDER_NAMES[kind] for kind in PROVIDER_NAMES}
 """The provider name the generated config gives each kind (timing, lab, ssh, agents, browsers)."""
 
@@ -93,7 +95,9 @@ class Ran:
         return self.stderr.decode("utf-8", "replace")
 
     def err_lines(self) -> list[str]:
-        return [line for line in self.err.split("\n") if line.strip()]  # a raw CR is not a line end
+        """stderr's lines, each without the `sessionboard: ` every error line starts with (a raw CR
+        in one is not a line end)."""
+        return [line.removeprefix(CLI_PREFIX) for line in self.err.split("\n") if line.strip()]
 
     def __str__(self) -> str:
         return f"exit {self.returncode}\nstdout: {self.out[-1500:]}\nstderr: {self.err[-1500:]}"

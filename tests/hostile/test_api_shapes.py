@@ -50,13 +50,15 @@ async def test_console_refuses_a_fingerprint_that_is_not_a_uuid_before_sending()
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CreateScreen), "the create form")
         form = app.screen
+        assert isinstance(form, CreateScreen)
         form.query_one("#field-leaseTime", Input).value = "10"
         form.query_one("#field-driver", Select).value = "api"
         form.query_one("#field-fingerprintUUID", Input).value = "not-a-uuid"
         await pilot.click("#create")
         await pilot.pause()
-        assert app.screen is form
-        assert "fingerprintUUID" in form.problems, form.problems
+        problems = form.problems
+        assert app.screen is form  # still open: nothing was sent
+        assert "fingerprintUUID" in problems, problems
     assert server.requests("tasknet", "POST") == []
 
 
@@ -78,6 +80,7 @@ async def test_console_logs_show_every_line_with_controls_escaped() -> None:
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, LogsScreen), "the logs")
         logs = app.screen
+        assert isinstance(logs, LogsScreen)
         await until(pilot, lambda: "total 0" in logs.shown_text(), "the log's lines")
         await pilot.pause()
         assert "ls -la" in logs.shown_text()
@@ -134,7 +137,7 @@ async def test_console_creates_on_an_unlisted_device_and_watches_it() -> None:
         await pilot.click("#create")
         await until(pilot, lambda: bool(server.requests("rufus", "POST")), "the POST")
         await until(pilot, lambda: screen.last_result is not None, "the create to end")
-        assert screen.last_result.ok, screen.last_result
+        assert screen.last_result is not None and screen.last_result.ok, screen.last_result
         await until(pilot, lambda: any(s.path.endswith(f"/sessions/device/{UNLISTED}") and s.method == "GET"
                                        for s in server.seen), "a poll of the new device")
         await until(pilot, lambda: any(k[0] == "timing" and screen.table.session(k).target == UNLISTED  # type: ignore[union-attr]

@@ -122,7 +122,9 @@ async def test_the_ssh_helper_gets_no_secret_in_its_environment(
         await pilot.press("t")
         await until(pilot, lambda: screen.terminals is not None and screen.terminals.pane_for(key) is not None,
                     "the tab")
-        pane = screen.terminals.pane_for(key)  # type: ignore[union-attr]
+        assert screen.terminals is not None
+        pane = screen.terminals.pane_for(key)
+        assert pane is not None
         shown = lambda: "".join(pane.view.emulator.render_line(y, cursor=False).text  # noqa: E731
                                 for y in range(pane.view.emulator.rows))
         await until(pilot, lambda: "$" in shown() or "#" in shown() or pane.ended is not None, "the shell's prompt")

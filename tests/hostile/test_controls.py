@@ -87,7 +87,7 @@ async def test_controls_in_action_errors_never_reach_the_terminal() -> None:
             await pilot.press("y")
             await until(pilot, lambda: screen.last_result is not None and screen.last_result.provider == NAME[kind],
                         "the close to fail")
-            assert not screen.last_result.ok
+            assert screen.last_result is not None and not screen.last_result.ok
         await pilot.pause(0.3)
         written = board.written()
         assert terminal_problems(written) == []

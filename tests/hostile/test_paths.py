@@ -116,5 +116,5 @@ async def test_console_get_and_close_send_every_id_as_one_segment() -> None:
                             "the close to end")
                 method, head = CLOSE[provider.kind]
                 assert sent_as_one_segment(server, provider.kind, method, head, key[1]), key
-                assert screen.last_result.ok, screen.last_result
+                assert screen.last_result is not None and screen.last_result.ok, screen.last_result
         assert strays(server) == []

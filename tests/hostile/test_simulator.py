@@ -120,16 +120,18 @@ def test_by_hand_it_prints_a_config_the_cli_can_use(tmp_path) -> None:
         [sys.executable, "-m", "sessionboard.sim.hostile", "--scenario", "duplicate-ids", "--kind", "agents"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
     )
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = proc.stdout.fileno(), proc.stderr.fileno()
     try:
         banner = b""
         deadline = time.monotonic() + 30
         while b"Ctrl+C" not in banner:
             assert time.monotonic() < deadline and proc.poll() is None, banner
-            if select.select([proc.stderr], [], [], 0.2)[0]:
-                banner += os.read(proc.stderr.fileno(), 4096)  # type: ignore[union-attr]
+            if select.select([err], [], [], 0.2)[0]:
+                banner += os.read(err, 4096)
         config = b""
-        while select.select([proc.stdout], [], [], 0.5)[0]:
-            chunk = os.read(proc.stdout.fileno(), 65536)  # type: ignore[union-attr]
+        while select.select([out], [], [], 0.5)[0]:
+            chunk = os.read(out, 65536)
             if not chunk:
                 break
             config += chunk

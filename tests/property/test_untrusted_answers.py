@@ -79,18 +79,22 @@ def painted(table: SessionTable) -> list[str]:
     return ["".join(segment.text for segment in table.render_line(y)) for y in range(table.row_count + 1)]
 
 
-def cli_error_line(error: ProviderError) -> str:
+def cli_error_line(text: str) -> str:
+    """What the CLI writes to stderr for one error or warning line."""
     stream = io.StringIO()
     with contextlib.redirect_stderr(stream):
-        output.error(error.line())
+        output.error(text)
     return stream.getvalue()
 
 
 async def check(pilot: Pilot[Any], kind: str, status: int, body: bytes) -> None:
     provider = provider_for(kind, status, body)
     error: ProviderError | None = None
+    warnings: tuple[str, ...] = ()
     try:
-        sessions: list[Session] = await provider.poll()
+        listing = await provider.poll()
+        sessions: list[Session] = list(listing)
+        warnings = listing.warnings  # skipped sessions, duplicate ids: lines a person reads
     except ProviderError as exc:  # the one exception an answer may cause
         sessions, error = [], exc
     snapshot: Snapshot = await ProviderPoller(provider, 5.0, lambda snap: None).poll_once()
@@ -113,8 +117,8 @@ async def check(pilot: Pilot[Any], kind: str, status: int, body: bytes) -> None:
     array = output.json_array(s.to_json() for s in sessions)
     assert RAW_IN_JSON.search(array) is None
     assert len(json.loads(array)) == len(sessions)
-    if error is not None:
-        line = cli_error_line(error)
+    for said in ([error.line()] if error is not None else []) + [f"{provider.name}: {w}" for w in warnings]:
+        line = cli_error_line(said)
         assert line.endswith("\n") and is_safe(line[:-1]), repr(line)
 
 
