@@ -121,9 +121,10 @@ def test_action_messages_and_provider_errors_are_clean(hostile: str) -> None:
     code, _, err = run_clean(hostile, "close", "browsers", UUID_ID)
     assert code == 1 and err.startswith("sessionboard: browsers: ") and SHOWN in err
     code, out, _ = run_clean(hostile, "extend", "agents", "agent-run-1")
-    assert code == 0 and out == "heartbeat sent for task task:\\x9b31m|\\u202e|[@click=app.quit]Q[/]\n"
+    assert code == 0
+    assert out == "heartbeat sent for session agent-run-1 (task task:\\x9b31m|\\u202e|[@click=app.quit]Q[/])\n"
     code, out, _ = run_clean(hostile, "extend", "agents", "agent-run-1", "--json")
-    assert code == 0 and json.loads(out)["message"].endswith(URL_SAFE_EVIL)
+    assert code == 0 and json.loads(out)["message"].endswith(f"(task {URL_SAFE_EVIL})")
 
 
 def test_created_sessions_print_as_clean_json(hostile: str) -> None:

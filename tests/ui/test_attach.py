@@ -286,7 +286,9 @@ async def test_a_shell_that_exits_shows_why_in_its_tab_t_reconnects_and_ctrl_w_c
         assert again is not view and again.ended is None
         assert screen.terminals is not None and len(screen.terminals.panes) == 1
         await pilot.press("ctrl+right_square_bracket")
-        await pilot.press("ctrl+w")
+        await pilot.press("ctrl+w")  # the new shell is live: closing it is asked first
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the close-tab question")
+        await pilot.press("y")
         await wait_for(pilot, lambda: screen.terminals is None, "the terminal area gone with its last tab")
         assert isinstance(app.focused, SessionTable)
 
@@ -302,7 +304,8 @@ async def test_x_on_a_session_with_a_terminal_ends_it_with_session_closed(rig: R
         await pilot.press("y")
         await wait_for(pilot, lambda: view.ended is not None, "the terminal ended", view)
         assert view.ended == "session closed"
-        assert "session closed" in str(pane_of(screen, session).status.render())
+        status = pane_of(screen, session).status  # the tab hears of the end by a message, after the view
+        await wait_for(pilot, lambda: "session closed" in str(status.render()), "the status line saying so")
 
 
 async def test_a_session_ended_elsewhere_ends_its_terminal_at_the_next_poll(rig: Rig) -> None:
@@ -316,7 +319,8 @@ async def test_a_session_ended_elsewhere_ends_its_terminal_at_the_next_poll(rig:
         screen.poll_now(session.provider)
         await wait_for(pilot, lambda: view.ended is not None, "the terminal ended", view)
         assert view.ended == f"the session ended in {session.provider}"
-        assert view.ended in str(pane_of(screen, session).status.render())
+        status = pane_of(screen, session).status  # the tab hears of the end by a message, after the view
+        await wait_for(pilot, lambda: str(view.ended) in str(status.render()), "the status line saying so")
         assert screen.table.row_count > 0  # the board is undisturbed
 
 

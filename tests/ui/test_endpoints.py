@@ -461,12 +461,16 @@ def test_bars_are_proportional_and_never_empty_for_a_count() -> None:
 async def test_the_lease_of_a_session_created_here_warns_even_when_not_selected() -> None:
     clock = [FIXED.timestamp()]
     async with console(now=lambda: clock[0], poll_interval=600) as (_, app, pilot, screen):
-        select(screen, "ssh")
-        provider = screen.providers["browsers"]
-        screen.run_action_worker("create", provider, "creating", lambda: screen._create(provider, {"leaseTime": "5", "driver": "api"}))
+        select(screen, "browsers")
+        await pilot.press("c")  # created from the form (which selects it), then the user moves on
+        await wait_for(pilot, lambda: app.screen is not screen, "the create form")
+        app.screen.query_one("#field-leaseTime").value = "5"
+        app.screen.query_one("#field-driver").value = "api"
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(screen.endpoints.created) == 1, "the session created")
         key = next(iter(screen.endpoints.created))
-        await wait_for(pilot, lambda: screen.table.session(key) is not None, "the new session listed")
+        await wait_for(pilot, lambda: screen.table.cursor_key == key, "the new session listed and selected")
+        select(screen, "ssh")
         assert screen.table.cursor_key != key
         end = instant(screen.table.session(key).expires_at)
         clock[0] = end - 30

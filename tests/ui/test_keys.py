@@ -159,6 +159,7 @@ async def test_c_shows_the_providers_own_error_and_leaves_the_table() -> None:
         assert isinstance(form, CreateScreen)
         form.query_one("#field-deviceid", Input).value = busy.target  # any device id: typed (suggestions offered)
         form.query_one("#field-alias", Input).value = "heat 9"
+        await pilot.pause()  # the form marks the busy device under it: the button moves down
         await pilot.click("#create")
         await wait_for(pilot, lambda: screen.last_result is not None, "the create to end")
         assert ("POST", "/sessions") in cluster.sims["rufus"].requests

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sessionboard.cli import output
@@ -14,6 +15,7 @@ from sessionboard.cli.output import session_table
 from sessionboard.config import Config
 from sessionboard.model import Capability, FieldError, Listing, Session, safe_text, sort_sessions
 from sessionboard.providers import Provider, ProviderError, can_extend, make_providers
+from sessionboard.providers.lease import LeaseWouldShorten
 from sessionboard.providers.vsay import VsayProvider
 from sessionboard.errors import UsageError
 
@@ -72,18 +74,31 @@ async def list_command(config: Config, names: list[str] | None, as_json: bool, s
         _err("no providers configured; add a [[providers]] table (see `sessionboard init`)")
         return EXIT_FAIL
     results = await _poll_all(providers)
+    return print_listing(
+        [(p.name, r, () if isinstance(r, ProviderError) else r.warnings) for p, r in zip(providers, results)],
+        as_json,
+        show_all,
+    )
+
+
+Result = tuple[str, Sequence[Session] | ProviderError, Sequence[str]]
+"""One provider's part of `list`: its name, its sessions or its error, and its listing's warnings."""
+
+
+def print_listing(results: Sequence[Result], as_json: bool, show_all: bool) -> int:
+    """What `list` prints for one result per provider, polled here or read from the hub alike."""
     sessions: list[Session] = []
     failed = 0
-    for provider, result in zip(providers, results):
+    for name, result, warnings in results:
         if isinstance(result, ProviderError):
             _err(result.line())
             failed += 1
         else:
-            for warning in result.warnings:  # a session skipped, ids twice: said, and the rest listed
-                _err(f"{provider.name}: {warning}")
+            for warning in warnings:  # a session skipped, ids twice: said, and the rest listed
+                _err(f"{name}: {warning}")
             sessions.extend(s for s in result if show_all or s.active)
     status = EXIT_FAIL if failed else EXIT_OK
-    if failed == len(providers):
+    if failed == len(results):
         return status
     ordered = sort_sessions(sessions)
     if as_json:
@@ -210,11 +225,32 @@ async def close_command(config: Config, name: str, session_id: str, as_json: boo
     return await _with_provider(config, name, work)
 
 
-async def extend_command(config: Config, name: str, session_id: str, minutes: int | None, as_json: bool = False) -> int:
+async def extend_command(
+    config: Config,
+    name: str,
+    session_id: str,
+    minutes: int | None,
+    as_json: bool = False,
+    allow_shorten: bool = False,
+) -> int:
+    """A lease is read first and never ended sooner than it ends now without `--allow-shorten`
+    (exit 1, one line, nothing sent); a heartbeat has no length to give."""
+
     async def work(provider: Provider) -> int:
         if not can_extend(provider):
             raise provider.unsupported(Capability.EXTEND)
-        _result(name, session_id, await provider.extend_session(session_id, minutes), as_json)
+        if not provider.can(Capability.EXTEND):  # a heartbeat
+            for flag, given in (("--minutes", minutes is not None), ("--allow-shorten", allow_shorten)):
+                if given:
+                    raise UsageError(f"{provider.kind} heartbeats take no {flag}")
+            _result(name, session_id, await provider.extend_session(session_id), as_json)
+            return EXIT_OK
+        try:
+            message = await provider.extend_session(session_id, minutes, allow_shorten=allow_shorten)
+        except LeaseWouldShorten as exc:
+            _err(f"{provider.name}: {exc.message}; --allow-shorten sets it anyway")
+            return EXIT_FAIL
+        _result(name, session_id, message, as_json)
         return EXIT_OK
 
     return await _with_provider(config, name, work)

@@ -59,6 +59,15 @@ def _config_option(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+def _direct_option(parser: argparse.ArgumentParser, top: bool) -> None:
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="with a [hub] table: poll the providers instead of reading the hub",
+    )
+
+
 def _json_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--json", action="store_true", help=help_text)
 
@@ -76,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction)
     _config_option(parser, top=True)
+    _direct_option(parser, top=True)
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def verb(name: str, help_text: str, add_help: bool = True) -> argparse.ArgumentParser:
@@ -89,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(sub, "print the normalized sessions as a JSON array")
     sub.add_argument("--all", action="store_true", help="include ended sessions")
     sub.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
+    _direct_option(sub, top=False)
+    verb("hub", "team mode: poll the providers and publish their sessions to the [hub] Redis (Ctrl+C stops)")
     sub = verb("check", "validate the config and reach every provider once")
     _json_option(sub, "print one object per provider: ok, ms, sessions, error")
     sub = verb("create", CREATE_HELP, add_help=False)
@@ -107,7 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = verb("extend", "extend a lease (tasknet) or send a heartbeat (agents)")
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("id", metavar="ID")
-    sub.add_argument("--minutes", type=int, default=None, help="tasknet: the new lease, 1-60 minutes")
+    sub.add_argument(
+        "--minutes", type=int, default=None,
+        help="tasknet: the lease, 1-60 minutes from now (default: 60, the longest; agents take none)",
+    )
+    sub.add_argument(
+        "--allow-shorten", action="store_true",
+        help="tasknet: set the lease even when it would end sooner than it ends now (else refused, exit 1)",
+    )
     _json_option(sub, "print the result as a JSON object")
     sub = verb("logs", "print a vsay session's command and output log")
     sub.add_argument("name", metavar="NAME")
@@ -219,8 +238,16 @@ def _run(args: argparse.Namespace) -> int:
 
     config = _load(args.config)
     assert config is not None
+    if command == "list" and config.hub is not None and not args.direct:
+        from sessionboard.cli.team import list_from_hub
+
+        return asyncio.run(list_from_hub(config, args.provider, args.json, args.all))
     if command == "list":
         return asyncio.run(list_command(config, args.provider, args.json, args.all))
+    if command == "hub":
+        from sessionboard.cli.team import hub_command
+
+        return hub_command(config)
     if command == "check":
         return asyncio.run(check_command(config, args.json))
     if command == "create":
@@ -230,7 +257,9 @@ def _run(args: argparse.Namespace) -> int:
     if command == "close":
         return asyncio.run(close_command(config, args.name, args.id, args.json))
     if command == "extend":
-        return asyncio.run(extend_command(config, args.name, args.id, args.minutes, args.json))
+        return asyncio.run(
+            extend_command(config, args.name, args.id, args.minutes, args.json, args.allow_shorten)
+        )
     if command == "logs":
         return asyncio.run(logs_command(config, args.name, args.id, "json" if args.json else args.format))
     if command == "stats":

@@ -10,10 +10,10 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.keys import ALL_ACTIONS, DEFAULT_KEYS, EXTRA_KEYS, KINDS
-from sessionboard.config.models import CONFIG_BY_KIND, AppSettings, Config, ProviderBase
+from sessionboard.config.models import CONFIG_BY_KIND, AppSettings, Config, HubSettings, ProviderBase
 from sessionboard.errors import ConfigError, NoConfigError
 
-TOP_LEVEL = ("app", "providers", "keys")
+TOP_LEVEL = ("app", "providers", "keys", "hub")
 
 
 def _place(prefix: str, loc: tuple[Any, ...]) -> str:
@@ -115,9 +115,11 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         else:
             by_key[key] = action
 
+    hub = _validate(HubSettings, data["hub"], "hub", problems) if "hub" in data else None
+
     if problems:
         raise ConfigError(problems, path)
-    return Config(app=app, providers=providers, keys=keys, path=path)
+    return Config(app=app, providers=providers, keys=keys, hub=hub, path=path)
 
 
 def load_config(path: Path) -> Config:

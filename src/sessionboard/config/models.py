@@ -3,6 +3,7 @@ that belongs to another kind is reported as unknown instead of silently ignored.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -68,6 +69,8 @@ class ProviderBase(_Strict):
     auth_header: str | None = None
     """"bearer", or the name of a header that carries the key as it is."""
     poll_interval: float | None = Field(None, ge=0.5)
+    max_concurrency: int = Field(8, ge=1, le=256)
+    """Requests in flight to this provider at once (rufus lists one request per device)."""
     ca_bundle: str | None = None
     """A PEM file of the CAs that sign this provider's certificate (then only those are trusted)."""
 
@@ -140,6 +143,56 @@ class TasknetConfig(ProviderBase):
     environment_secret: Secret | None = None
 
 
+class HubSettings(_Strict):
+    """`[hub]`: team mode. The URL and the password are secrets: neither is ever shown, and the
+    errors about them say what is wrong without the value."""
+
+    url: Secret
+    """The Redis URL, `redis://` or `rediss://` (TLS); a literal, `env:NAME` or `file:PATH`."""
+    password: Secret | None = None
+    """The Redis password, when the URL does not carry one."""
+    prefix: str = "sessionboard"
+    """The key namespace, so several teams share one Redis."""
+    lease_ttl: float = Field(10.0, ge=1.0, le=300.0, allow_inf_nan=False)
+    """Seconds a hub's lease on a provider lasts unless renewed: when a hub dies, another polls
+    its providers within this plus one interval."""
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", value):
+            raise ValueError("1-64 letters, digits and _ . : - (a key namespace such as sessionboard-ops)")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr) -> SecretStr:
+        from urllib.parse import urlsplit
+
+        text = value.get_secret_value()
+        hidden = "(the value is not shown: it may hold a password)"
+        if not text.startswith(("redis://", "rediss://")):
+            raise ValueError(f"must be a redis:// or rediss:// URL {hidden}")
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        except ValueError:
+            raise ValueError(f"is not a valid URL {hidden}") from None
+        if not parts.hostname:
+            raise ValueError(f"names no host {hidden}")
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _one_password(cls, value: SecretStr | None, info: Any) -> SecretStr | None:
+        from urllib.parse import urlsplit
+
+        url = info.data.get("url")
+        if value is not None and url is not None and urlsplit(url.get_secret_value()).password:
+            raise ValueError("the url carries a password already; give it in one place")
+        return value
+
+
 ProviderConfig = RufusConfig | DevicesConfig | VsayConfig | AgentsConfig | TasknetConfig
 CONFIG_BY_KIND: dict[str, type[ProviderBase]] = {
     "rufus": RufusConfig,
@@ -158,6 +211,8 @@ class Config(BaseModel):
     app: AppSettings = Field(default_factory=AppSettings)
     providers: list[ProviderBase] = Field(default_factory=list)
     keys: dict[str, str] = Field(default_factory=lambda: {**DEFAULT_KEYS, **EXTRA_KEYS})
+    hub: HubSettings | None = None
+    """Team mode (`[hub]`); None: every console polls the providers itself."""
     path: Any = None
 
     def provider(self, name: str) -> ProviderBase:

@@ -26,12 +26,15 @@ class Listing(Sequence[Session]):
     """One line per session left out: `session 3 (id null) skipped: id: not a string`."""
     duplicates: tuple[str, ...] = ()
     """Ids listed more than once (each kept once, the first time it came)."""
+    unlisted: tuple[str, ...] = ()
+    """One line per device whose sessions could not be read (rufus: `device RUF-9: not found
+    (HTTP 404): ...`): the other devices' sessions are listed."""
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """The lines a person is shown, without the provider's name (as `ProviderError.message`)."""
         if not self.duplicates:
-            return self.skipped
+            return (*self.unlisted, *self.skipped)
         named = ", ".join(self.duplicates[:NAMED_DUPLICATES])
         more = len(self.duplicates) - NAMED_DUPLICATES
         tail = f" and {more} more" if more > 0 else ""
@@ -39,12 +42,14 @@ class Listing(Sequence[Session]):
             line = f"1 id listed more than once, kept once (the first): {named}"
         else:
             line = f"{len(self.duplicates)} ids listed more than once, each kept once (the first): {named}{tail}"
-        return (*self.skipped, line)
+        return (*self.unlisted, *self.skipped, line)
 
     @property
     def summary(self) -> str | None:
         """One short line for a panel: how many were skipped and how many ids came twice."""
         parts = []
+        if self.unlisted:
+            parts.append(f"{len(self.unlisted)} device{'s' if len(self.unlisted) != 1 else ''} not listed")
         if self.skipped:
             parts.append(f"{len(self.skipped)} session{'s' if len(self.skipped) != 1 else ''} skipped")
         if self.duplicates:

@@ -123,11 +123,16 @@ class AgentsProvider(Provider):
         self._task_of.pop(session_id, None)
         return f"session {session_id} closed"
 
-    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
-        """A heartbeat: the agents API keeps a run alive by task, not by session id."""
+    async def extend_session(
+        self, session_id: str, minutes: int | None = None, *, allow_shorten: bool = False, now: float | None = None
+    ) -> str:
+        """A heartbeat: the agents API keeps a run alive by task, not by session id. It has no
+        length (`minutes` is refused: taken and ignored, it would mislead), and shortens nothing."""
+        if minutes is not None:
+            raise self.fail("a heartbeat takes no minutes")
         task = await self._task_id(session_id)
         await self.request("PUT", f"{BASE}/heartbeat/{self.segment(task)}")
-        return f"heartbeat sent for task {task}"
+        return f"heartbeat sent for session {session_id} (task {task})"
 
     async def close_by_task(self, task_id: str) -> str:
         await self.request("DELETE", f"{BASE}/by-task/{self.segment(task_id)}")

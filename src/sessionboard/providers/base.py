@@ -16,7 +16,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sessionboard.config.models import ProviderBase
 from sessionboard.errors import BadAnswer
 from sessionboard.model import Capability, CreateField, Listing, Session, parse_values
+from sessionboard.providers.lease import LeaseChange
 from sessionboard.providers._httpx import httpx
 from sessionboard.providers.bodies import ACCEPT_ENCODING, BodyTooLarge, CorruptBody, UnsupportedEncoding, read_bounded
 from sessionboard.providers.errors import ProviderError, Unsupported
@@ -150,6 +151,8 @@ class Provider:
         self._secret_pattern = self._compile_secrets()
         self._client_problem: str | None = None
         self._client: httpx.AsyncClient | None = None
+        self.in_flight = asyncio.Semaphore(config.max_concurrency)
+        """At most `max_concurrency` requests to this provider at once, whatever asks."""
         try:
             # Plain-HTTP providers (the simulators, a local agents service) never need TLS.
             ca_bundle = getattr(config, "ca_bundle", None)
@@ -178,6 +181,11 @@ class Provider:
     def create_fields(self) -> tuple[CreateField, ...]:
         return ()
 
+    def taken_values(self, sessions: Iterable[Session]) -> dict[str, dict[str, str]]:
+        """Create-field values already in use by one of `sessions` (field -> value -> by what),
+        where the API takes one session per value: the create form marks them. None by default."""
+        return {}
+
     def unsupported(self, capability: Capability) -> Unsupported:
         return Unsupported(self.name, f"a {self.kind} provider cannot {capability.label}")
 
@@ -186,13 +194,15 @@ class Provider:
         """`listing` bounded by the timeout as a whole, however many requests it takes."""
         return await self.bounded(self.listing())
 
-    async def bounded(self, work: Awaitable[T]) -> T:
-        """Any multi-request read held to the provider's timeout, failing as one clean line."""
+    async def bounded(self, work: Awaitable[T], rounds: int = 1) -> T:
+        """Any multi-request read held to the provider's timeout (once per `rounds` of requests
+        that `max_concurrency` makes it wait for), failing as one clean line."""
+        limit = self.timeout * max(1, rounds)
         try:
-            async with asyncio.timeout(self.timeout + 0.5):
+            async with asyncio.timeout(limit + 0.5):
                 return await work
         except TimeoutError:
-            raise ProviderError(self.name, f"timed out after {self.timeout:g}s") from None
+            raise ProviderError(self.name, f"timed out after {limit:g}s") from None
 
     async def listing(self) -> Listing:
         """Every listed session, each malformed one left out and named, an id listed twice kept once."""
@@ -219,7 +229,16 @@ class Provider:
     async def close_session(self, session_id: str) -> str:
         raise self.unsupported(Capability.CLOSE)
 
-    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
+    async def extend_session(
+        self, session_id: str, minutes: int | None = None, *, allow_shorten: bool = False, now: float | None = None
+    ) -> str:
+        """Extend a lease (`minutes` from `now`, never ending it sooner unless `allow_shorten`:
+        `lease.LeaseWouldShorten`) or keep a session alive (a heartbeat takes neither)."""
+        raise self.unsupported(Capability.EXTEND)
+
+    def lease_change(self, session: Session, minutes: int | None, now: float) -> LeaseChange:
+        """What `extend_session(minutes)` would do to `session`'s lease, as this API sets one:
+        the console's dialog shows it as the operator types; `minutes=None` is the default."""
         raise self.unsupported(Capability.EXTEND)
 
     def typed_create_values(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -316,7 +335,7 @@ class Provider:
         if params:
             params = {k: v for k, v in params.items() if v is not None}
         try:
-            async with asyncio.timeout(self.timeout):
+            async with self.in_flight, asyncio.timeout(self.timeout):
                 request = self._client.build_request(
                     method, path.lstrip("/"), params=params or None, json=json_body, headers=headers
                 )

@@ -58,6 +58,7 @@ class Collector:
         self.ids: set[str] = set()
         self.skipped: list[str] = []
         self.duplicates: list[str] = []
+        self.unlisted: list[str] = []
         self._named: set[str] = set()
 
     def add(self, item: Any, convert: Callable[[Any], Session]) -> None:
@@ -88,5 +89,9 @@ class Collector:
         where = _id_text(item, self.id_key)
         self.skipped.append(f"session {self.count} ({where}) skipped: {safe_text(reason, limit=REASON_LIMIT)}")
 
+    def not_listed(self, part: str, reason: str) -> None:
+        """A part of the listing (a device) that could not be read: one line, the rest listed."""
+        self.unlisted.append(f"{safe_text(part, limit=ID_LIMIT)}: {safe_text(reason, limit=REASON_LIMIT)}")
+
     def listing(self) -> Listing:
-        return Listing(tuple(self.sessions), tuple(self.skipped), tuple(self.duplicates))
+        return Listing(tuple(self.sessions), tuple(self.skipped), tuple(self.duplicates), tuple(self.unlisted))

@@ -7,6 +7,8 @@ the config's `devices` is listed too, from then on, for the rest of the run."""
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -96,10 +98,24 @@ class RufusProvider(Provider):
         return path, body.result or []
 
     async def _device_listing(self, deviceids: list[str], active_only: bool = False) -> Listing:
-        """Each device's sessions, read at once; numbered and deduplicated across the devices."""
-        answers = await asyncio.gather(*(self._device_items(d, active_only) for d in deviceids))
+        """Each device's sessions, read at once (at most `max_concurrency` requests in flight);
+        numbered and deduplicated across the devices. A device that fails (a 404: it is gone) is
+        one line and the others are listed; the whole listing fails when every device failed, or
+        on an answer that concerns them all (a refused key, a Retry-After hold)."""
+        answers = await asyncio.gather(*(self._device_items(d, active_only) for d in deviceids), return_exceptions=True)
         collector = self.collector()
-        for deviceid, (path, items) in zip(deviceids, answers):
+        failures = [a for a in answers if isinstance(a, BaseException)]
+        for failure in failures:
+            if not isinstance(failure, ProviderError) or failure.retry_after or failure.status in (401, 403):
+                raise failure
+        if failures and len(failures) == len(answers):
+            raise failures[0]
+        for deviceid, answer in zip(deviceids, answers):
+            if isinstance(answer, ProviderError):
+                collector.not_listed(f"device {deviceid}", answer.message)
+                continue
+            assert not isinstance(answer, BaseException)
+            path, items = answer
 
             def convert(item: Any, deviceid: str = deviceid, what: str = f"GET /{path}") -> Session:
                 return self._to_session(item, deviceid, what)
@@ -110,6 +126,11 @@ class RufusProvider(Provider):
 
     async def listing(self) -> Listing:
         return await self._device_listing(self.devices)
+
+    async def poll(self) -> Listing:
+        """One request per device, `max_concurrency` at a time: the poll may take as many
+        timeouts as it has rounds of requests."""
+        return await self.bounded(self.listing(), rounds=math.ceil(len(self.devices) / self.config.max_concurrency))
 
     async def device_active(self, deviceid: str) -> list[Session]:
         """The device's active session (zero or one), enriched with `passings`, `first`, `last`."""
@@ -149,3 +170,12 @@ class RufusProvider(Provider):
     async def close_session(self, session_id: str) -> str:
         body = await self._result("PATCH", f"sessions/close/{self.segment(session_id)}")
         return body.description or f"session {session_id} closed"
+
+    def taken_values(self, sessions: Iterable[Session]) -> dict[str, dict[str, str]]:
+        """A device holds one active session at a time (a second create is a 409)."""
+        busy: dict[str, str] = {}
+        for session in sessions:
+            if session.active and session.target:
+                label = f"{session.name} ({session.id})" if session.name else session.id
+                busy[session.target] = f"active session {label}"
+        return {"deviceid": busy} if busy else {}

@@ -6,6 +6,7 @@ the lease length and the moment it was last set, never the end itself.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -14,8 +15,12 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from sessionboard.config.models import TasknetConfig
 from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
 from sessionboard.providers.base import Provider, mask_secrets, segment
+from sessionboard.providers.lease import LeaseChange, LeaseWouldShorten
 
-DEFAULT_EXTEND_MINUTES = 30
+MIN_LEASE_MINUTES, MAX_LEASE_MINUTES = 1, 60
+"""The lease lengths the API allows (`currentLeaseTime`, `leaseTime`: 1-60)."""
+DEFAULT_EXTEND_MINUTES = MAX_LEASE_MINUTES
+"""An extension given no length asks for the longest lease: it never ends one sooner."""
 
 
 class _Session(BaseModel):
@@ -132,9 +137,41 @@ class TasknetProvider(Provider):
         await self.request("DELETE", f"{self._base}/{self.segment(session_id)}")
         return f"session {session_id} terminated"
 
-    async def extend_session(self, session_id: str, minutes: int | None = None) -> str:
+    def _lease_minutes(self, minutes: int | None) -> int:
         minutes = DEFAULT_EXTEND_MINUTES if minutes is None else minutes
-        if not 1 <= minutes <= 60:
-            raise self.fail(f"a lease is 1 to 60 minutes, not {minutes}")
-        await self.request("PATCH", f"{self._base}/{self.segment(session_id)}", json_body={"newLeaseTime": minutes})
-        return f"lease of {session_id} set to {minutes} min"
+        if not MIN_LEASE_MINUTES <= minutes <= MAX_LEASE_MINUTES:
+            raise self.fail(f"a lease is {MIN_LEASE_MINUTES} to {MAX_LEASE_MINUTES} minutes, not {minutes}")
+        return minutes
+
+    def lease_change(self, session: Session, minutes: int | None, now: float) -> LeaseChange:
+        """`newLeaseTime` sets the lease to `minutes` from now: below the time left, it ends the
+        lease sooner. The longest lease cannot: a lease is set for at most that long, so an
+        apparent shortening is only this clock running behind the server's."""
+        minutes = self._lease_minutes(minutes)
+        if not session.active:
+            raise self.fail(f"session {session.id} has ended; its lease cannot change")
+        end = parse_instant(session.expires_at)
+        current = end.timestamp() if end is not None else None
+        new_end = now + minutes * 60
+        shortens = current is not None and new_end < current and minutes < MAX_LEASE_MINUTES
+        return LeaseChange(
+            session.id, minutes, now, current, new_end, shortens, MIN_LEASE_MINUTES, MAX_LEASE_MINUTES
+        )
+
+    async def plan_extend(self, session_id: str, minutes: int | None, now: float | None = None) -> LeaseChange:
+        """The change as the provider has the lease now (one GET); a bad length fails before it."""
+        minutes = self._lease_minutes(minutes)
+        session = await self.get_session(session_id)
+        return self.lease_change(session, minutes, time.time() if now is None else now)
+
+    async def extend_session(
+        self, session_id: str, minutes: int | None = None, *, allow_shorten: bool = False, now: float | None = None
+    ) -> str:
+        """Set the lease, read first: a shortening is refused (`LeaseWouldShorten`, nothing sent)
+        unless `allow_shorten`, also when someone else extended the lease since it was shown."""
+        change = await self.plan_extend(session_id, minutes, now)
+        if change.shortens and not allow_shorten:
+            raise LeaseWouldShorten(self.name, change)
+        path = f"{self._base}/{self.segment(session_id)}"
+        await self.request("PATCH", path, json_body={"newLeaseTime": change.minutes})
+        return f"lease of {session_id} set to {change.minutes} min: ends {change.describe()}"

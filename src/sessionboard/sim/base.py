@@ -60,6 +60,10 @@ class SimBase:
         self.api_key: str = api_key or secrets.token_urlsafe(18)
         self._fault = Fault()
         self.requests: list[tuple[str, str]] = []
+        self.in_flight = 0
+        """HTTP requests being answered now, and the most at once (`peak_in_flight`): how a test
+        sees that a client bounds its concurrency."""
+        self.peak_in_flight = 0
 
     # -- faults --------------------------------------------------------------------------------
     @property

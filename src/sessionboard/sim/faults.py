@@ -115,6 +115,14 @@ class SimMiddleware:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        self.sim.in_flight += 1
+        self.sim.peak_in_flight = max(self.sim.peak_in_flight, self.sim.in_flight)
+        try:
+            await self._answer(scope, receive, send)
+        finally:
+            self.sim.in_flight -= 1
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         fault = self.sim.take_fault()
         state: dict[str, Any] = scope.setdefault("state", {})
         state["sim_fault"] = fault

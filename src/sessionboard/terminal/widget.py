@@ -52,6 +52,8 @@ FRAME_DUE = 1 / 60
 SLICE_YIELDS = 3  # loop turns after every slice: 1 gave 23 frames a second, 3 gives 56-58
 PAINT_YIELDS = 12  # at most this many more when a frame is overdue
 RELEASE_KEY = "ctrl+right_square_bracket"
+VIEW_KEYS = frozenset({"shift+pageup", "shift+pagedown"})
+"""Keys that open the pane's scrollback mode, also once its session has ended."""
 # Textual's line filters that map each segment's style on its own (and nothing else), so they
 # can be applied once per style instead of once per strip.
 _STYLE_FILTERS = (ANSIToTruecolor, DimFilter, Monochrome, NoColor)
@@ -509,10 +511,14 @@ class TerminalView(Widget, can_focus=True):
     # ----------------------------------------------------------------- keys, paste, mouse
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        """Every key but ctrl+] belongs to the remote program while this pane has focus."""
-        return key != RELEASE_KEY
+        """Every key but ctrl+] belongs to the remote program while this pane has focus and its
+        session lives; an ended pane claims none (the console's keys work on it at once) but
+        while its scrollback mode is on, whose keys are the mode's."""
+        return (self.ended is None or self.browser.active) and key != RELEASE_KEY
 
     async def _on_key(self, event: events.Key) -> None:
+        if self.ended is not None and not self.browser.active and event.key not in VIEW_KEYS:
+            return  # nothing to send it to: the key goes on to the console's bindings
         event.stop()
         event.prevent_default()
         key = event.key

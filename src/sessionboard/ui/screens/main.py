@@ -38,6 +38,8 @@ from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
+    from sessionboard.providers.lease import LeaseChange
+    from sessionboard.ui.screens.create import CreateScreen
     from sessionboard.providers import Provider
     from sessionboard.terminal.widget import TerminalView
     from sessionboard.ui.app import SessionboardApp
@@ -47,6 +49,12 @@ NARROW_WIDTH = 120
 """Below this many columns the providers go above the table, one line each."""
 SIDE_DETAIL_WIDTH = 180
 """Below this many columns the detail pane leaves the side and opens below the table on `enter`."""
+
+
+def _label(session: Session) -> str:
+    """A session as the notices and dialogs name it: its name and id, made safe to show."""
+    ident = safe_text(session.id)
+    return f"{safe_text(session.name)} ({ident})" if session.name else ident
 
 
 class DetailFetched(Message):
@@ -99,6 +107,10 @@ class MainScreen(EndpointActions, Screen[None]):
         self.last_result: ActionResult | None = None
         self._title_scheduled = False
         self._title_text = ""
+        self._gone: tuple[SessionKey | None, str] | None = None
+        """The cursor's session left the view: where the cursor went, and the line saying so."""
+        self._select_when_listed: SessionKey | None = None
+        """A session just created here: the cursor goes to it when its provider's poll lists it."""
         if providers is not None:
             self._use_providers(providers)
 
@@ -131,7 +143,9 @@ class MainScreen(EndpointActions, Screen[None]):
                 list(self.statuses.values()), now=self.now, one_line=width < NARROW_WIDTH, id="providers"
             )
             with Vertical(id="center"):
-                yield SessionTable(now=self.now, id="sessions")
+                table = SessionTable(now=self.now, id="sessions")
+                table.settling = True  # until every provider is listed once (`apply_snapshot`)
+                yield table
                 yield DetailPane(id="detail")
         yield KeyBar(self.outline.keys, id="keys")
 
@@ -223,6 +237,10 @@ class MainScreen(EndpointActions, Screen[None]):
         self.table.apply_sessions(
             snapshot.provider, snapshot.sessions, changed_ids=snapshot.changed, stale=snapshot.stale
         )
+        created = self._select_when_listed
+        if created is not None and created[0] == snapshot.provider and self.table.session(created) is not None:
+            self._select_when_listed = None
+            self.table.select_key(created)  # the session created here, as soon as it is listed
         status = self.statuses[snapshot.provider]
         status.count = self.table.count(snapshot.provider)
         status.received_at = self.now()
@@ -233,6 +251,8 @@ class MainScreen(EndpointActions, Screen[None]):
         status.retry_at = status.received_at + held if held else None  # on the console's clock
         status.warning = snapshot.warning_summary
         status.first_warning = snapshot.warnings[0] if snapshot.warnings else None
+        if self.table.settling and all(s.received_at is not None for s in self.statuses.values()):
+            self.table.settle()  # the first view is complete: from now on the cursor keeps its session
         self.panel.update_status(status)
         self._schedule_title()
         if snapshot.error is None and snapshot.changed:
@@ -273,12 +293,35 @@ class MainScreen(EndpointActions, Screen[None]):
     def _highlighted(self, event: SessionTable.Highlighted) -> None:
         session = self.table.session(event.key) if event.key else None
         self.endpoint_highlighted(event.key)
+        if event.gone is not None:
+            # A poll took the selected session away: say so where it was shown, and in a notice,
+            # since the next key now acts on another session.
+            text = self._gone_text(*event.gone, event.key)
+            self._gone = (event.key, text)
+            self.notify(text, severity="warning", timeout=8, markup=False)
+        elif not event.updated:
+            self._gone = None
+        banner = self._banner(event.key)
         if event.updated and self.detail.session is not None and session is not None:
-            self.detail.show(session, rich=self.detail.rich)
+            self.detail.show(session, rich=self.detail.rich, banner=banner)
             return
-        self.detail.show(session)
+        self.detail.show(session, banner=banner)
         if session is not None and self._detail_visible():
             self._fetch_detail(session)
+
+    def _gone_text(self, key: SessionKey, why: str, now_on: SessionKey | None) -> str:
+        shown = self.detail.session  # what the pane showed of it, if the table has let it go
+        old = self.table.session(key) or (shown if shown is not None and shown.key == key else None)
+        label = _label(old) if old is not None else safe_text(key[1])
+        what = {"ended": "has ended", "unlisted": "is no longer listed"}.get(why, "no longer matches the filter")
+        where = "the cursor is on the next one" if now_on is not None else "no session is left in view"
+        return f"{safe_text(key[0])}: session {label} {what}; {where}"
+
+    def _banner(self, key: SessionKey | None) -> str | None:
+        """The note that the cursor's previous session has gone, while the cursor stays where it
+        was moved to."""
+        gone = self._gone
+        return gone[1] if gone is not None and gone[0] == key else None
 
     def _detail_visible(self) -> bool:
         return not self.narrow or self.has_class("-detail-open")
@@ -304,7 +347,7 @@ class MainScreen(EndpointActions, Screen[None]):
     def on_detail_fetched(self, message: DetailFetched) -> None:
         if message.key == self.table.cursor_key:
             session = self.table.session(message.key)
-            self.detail.show(session, rich=message.session, note=message.note)
+            self.detail.show(session, rich=message.session, note=message.note, banner=self._banner(message.key))
 
     @on(ProviderPanel.Chosen)
     def _provider_chosen(self, event: ProviderPanel.Chosen) -> None:
@@ -375,7 +418,7 @@ class MainScreen(EndpointActions, Screen[None]):
             self.toggle_class("-detail-open")
             if self.has_class("-detail-open"):
                 session = self.table.selected
-                self.detail.show(session)
+                self.detail.show(session, banner=self._banner(session.key if session else None))
                 if session is not None:
                     self._fetch_detail(session)
             else:
@@ -443,17 +486,40 @@ class MainScreen(EndpointActions, Screen[None]):
         event.stop()  # shown in its tab; nothing else on the board changes
 
     async def action_close_terminal(self) -> None:
+        """Close the tab shown: at once when its session has ended, after a question when its
+        shell is live (closing it ends a shell someone may be working in)."""
         tabs = self.terminals
-        pane = await tabs.close_current() if tabs is not None else None
+        pane = tabs.current if tabs is not None else None
         if pane is None:
             self.notify("no terminal tab to close", timeout=3)
             return
-        if tabs is not None and not tabs.panes:
+        if pane.ended is not None:
+            await self._close_tab(pane.key)
+            return
+        key = pane.key
+        question = f"Close the terminal of {safe_text(pane.label)}? Its shell ends; the session itself stays open."
+
+        def go() -> None:
+            self.run_worker(self._close_tab(key), group="terminals", exit_on_error=False)
+
+        self._confirm("close terminal", question, "Close", go)
+
+    async def _close_tab(self, key: SessionKey) -> None:
+        tabs = self.terminals
+        if tabs is None:
+            return
+        pane = tabs.pane_for(key)
+        if pane is not None and self.focused is not None and pane in self.focused.ancestors_with_self:
+            # The table takes the keyboard now, before the pane goes: a key that arrives while it
+            # is being removed must find the board's bindings, not a terminal no longer there.
+            self.set_focus(self.table)
+        await tabs.close(key)
+        if not tabs.panes:
             await tabs.remove()
             self.remove_class("-terminal")
-            self.table.focus()
+            self.set_focus(self.table)
         elif self.focused is None:
-            self.table.focus()
+            self.set_focus(self.table)
 
     async def _open_terminal(self, provider: Provider, session: Session) -> None:
         """A tab for `session` whose terminal resolves and connects in its own task."""
@@ -540,21 +606,59 @@ class MainScreen(EndpointActions, Screen[None]):
     def _open_create(self, provider: Provider) -> None:
         from sessionboard.ui.screens.create import CreateScreen
 
-        def submitted(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            self.run_action_worker(
-                "create", provider, f"creating on {provider.name}", lambda: self._create(provider, values)
+        def send(values: dict[str, Any]) -> None:
+            self._busy_seq += 1
+            ticket = self._busy_seq
+            self.busy[ticket] = f"creating on {provider.name}"
+            self._update_title()
+            self.run_worker(
+                self._create(ticket, provider, values, form), group="actions", exit_on_error=False
             )
 
-        self.app.push_screen(CreateScreen(provider.name, provider.kind, provider.create_fields()), submitted)
+        form = CreateScreen(
+            provider.name, provider.kind, provider.create_fields(),
+            send=send, taken=provider.taken_values(self._listed(provider)),
+        )
+        self.app.push_screen(form)
 
-    async def _create(self, provider: Provider, values: dict[str, Any]) -> str:
-        session = await provider.create_session(values)
+    async def _create(self, ticket: int, provider: Provider, values: dict[str, Any], form: CreateScreen) -> None:
+        """Create in a worker; a refusal goes back to the form (still open, values and all), a
+        success closes it and selects the new session once a poll lists it."""
+        from sessionboard.model import FieldError
+
+        session: Session | None = None
+        try:
+            session = await provider.create_session(values)
+            error = ""
+        except ProviderError as exc:
+            error = exc.message
+        except FieldError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - the worker boundary: one line, never a traceback
+            error = provider.redact(f"internal error ({type(exc).__name__})")
+        self.busy.pop(ticket, None)
+        self._update_title()
+        open_form = form if form in self.app.screen_stack else None
+        if session is None:
+            message = f"{provider.name}: {error}"
+            self.last_result = ActionResult("create", provider.name, False, message)
+            if open_form is not None:
+                open_form.failed(error)
+            else:  # the form was cancelled meanwhile: say it where it can be seen
+                self.notify(safe_text(message), severity="error", timeout=10, markup=False)
+            return
         self.endpoints.created.add(session.key)  # its lease is watched (`watch_leases`)
         note = provider.created_note(session)
-        return f"{provider.name}: created {session.name or ''} {session.id}".replace("  ", " ") + (
-            f"; {note}" if note else "")
+        message = f"{provider.name}: created {_label(session)}" + (f"; {safe_text(note)}" if note else "")
+        self.last_result = ActionResult("create", provider.name, True, message, session.key)
+        if open_form is not None:
+            open_form.dismiss(None)
+        self.notify(message, timeout=6, markup=False)
+        self._select_when_listed = session.key
+        if not self.table.select_key(session.key):
+            self.poll_now(provider.name)  # it is selected when this poll lists it (`apply_snapshot`)
+        else:
+            self._select_when_listed = None
 
     def action_close_session(self) -> None:
         picked = self._selected_for(Capability.CLOSE, "close")
@@ -597,30 +701,43 @@ class MainScreen(EndpointActions, Screen[None]):
             )
             return
         if not session.active:
-            self.notify(f"{session.provider}: session {session.id} has already ended", severity="warning")
+            self.notify(
+                f"{session.provider}: session {safe_text(session.id)} has already ended", severity="warning", markup=False
+            )
             return
+        label = _label(session)
         if provider.can(Capability.EXTEND):
 
-            def chosen(minutes: int | None) -> None:
-                if minutes is not None:
+            def plan(minutes: int | None) -> LeaseChange:
+                # The session as the latest poll has it: the dialog follows an extension made elsewhere.
+                return provider.lease_change(self.table.session(session.key) or session, minutes, self.now())
+
+            def chosen(answer: tuple[int, bool] | None) -> None:
+                if answer is not None:
+                    minutes, allow_shorten = answer
                     self.run_action_worker(
-                        "extend", provider, f"extending {session.id}",
-                        lambda: self._extend(provider, session.id, minutes), session=session.key,
+                        "extend", provider, f"setting the lease of {label}",
+                        lambda: self._extend(provider, session.id, minutes, allow_shorten), session=session.key,
                     )
 
             self.app.push_screen(
-                MinutesScreen(f"Set the lease of {session.id} ({session.provider}) to how many minutes? (1-60)"),
-                chosen,
+                MinutesScreen(f"Lease of {label} on {session.provider} ({session.kind})", plan, self.now), chosen
             )
             return
+        # No dialog (a heartbeat): the notices name the session it is for.
         self.run_action_worker(
-            "extend", provider, f"{provider.extend_label} for {session.id}",
+            "extend", provider, f"{provider.extend_label} for {label}",
             lambda: self._extend(provider, session.id, None), session=session.key,
         )
 
-    @staticmethod
-    async def _extend(provider: Provider, session_id: str, minutes: int | None) -> str:
-        return f"{provider.name}: " + await provider.extend_session(session_id, minutes)
+    async def _extend(
+        self, provider: Provider, session_id: str, minutes: int | None, allow_shorten: bool = False
+    ) -> str:
+        if minutes is None:
+            return f"{provider.name}: " + await provider.extend_session(session_id)
+        return f"{provider.name}: " + await provider.extend_session(
+            session_id, minutes, allow_shorten=allow_shorten, now=self.now()
+        )
 
     # ---- the action workers ---------------------------------------------------------------------------------
     def run_action_worker(

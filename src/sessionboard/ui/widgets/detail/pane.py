@@ -111,11 +111,21 @@ def raw_view(value: Any, limit: int = RAW_LIMIT, lines: int = RAW_LINES) -> str:
 
 
 def detail_text(
-    session: Session | None, *, rich: Session | None = None, note: str | None = None, vnc_password: str | None = None
+    session: Session | None,
+    *,
+    rich: Session | None = None,
+    note: str | None = None,
+    vnc_password: str | None = None,
+    banner: str | None = None,
 ) -> Text:
-    if session is None:
-        return Text("no session selected", style="dim italic")
+    """`banner` goes first, in warning colours: the board says there that the session the cursor
+    was on has gone (and that this is another one)."""
     text = Text()
+    if banner:
+        text.append(safe_text(banner, limit=FIELD_LIMIT) + "\n\n", style="bold yellow")
+    if session is None:
+        text.append("no session selected", style="dim italic")
+        return text
     for key in JSON_KEYS:
         if key == "raw":
             continue
@@ -162,25 +172,31 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.session: Session | None = None
         self.rich: Session | None = None
         self.note: str | None = None
+        self.banner: str | None = None
         self.vnc: tuple[SessionKey, str] | None = None
         """A VNC password the user asked to see, and whose it is; cleared by `hide_vnc`."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(detail_text(None), markup=False)
 
-    def show(self, session: Session | None, *, rich: Session | None = None, note: str | None = None) -> None:
+    def show(
+        self, session: Session | None, *, rich: Session | None = None, note: str | None = None, banner: str | None = None
+    ) -> None:
         self.session = session
         self.rich = rich
         self.note = note
+        self.banner = banner
         self.border_title = plain(f"detail · {session.provider}") if session else "detail"
         password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
-        self.query_one(Static).update(detail_text(session, rich=rich, note=note, vnc_password=password))
+        self.query_one(Static).update(
+            detail_text(session, rich=rich, note=note, vnc_password=password, banner=banner)
+        )
 
     def reveal_vnc(self, key: SessionKey, password: str) -> None:
         self.vnc = (key, password)
-        self.show(self.session, rich=self.rich, note=self.note)
+        self.show(self.session, rich=self.rich, note=self.note, banner=self.banner)
 
     def hide_vnc(self) -> None:
         if self.vnc is not None:
             self.vnc = None
-            self.show(self.session, rich=self.rich, note=self.note)
+            self.show(self.session, rich=self.rich, note=self.note, banner=self.banner)

@@ -122,13 +122,24 @@ class SessionTable(ScrollView, can_focus=True):
     ]
 
     class Highlighted(Message):
-        """The cursor is on another session, or its session changed in a poll (`updated`)."""
+        """The cursor is on another session, or its session changed in a poll (`updated`).
 
-        def __init__(self, table: SessionTable, key: SessionKey | None, updated: bool = False) -> None:
+        `gone` is set when the cursor moved because a poll took its session out of the view:
+        that session's key, and why (`ended`, `unlisted`: no longer in its provider's list, or
+        `hidden`: it no longer matches the filter)."""
+
+        def __init__(
+            self,
+            table: SessionTable,
+            key: SessionKey | None,
+            updated: bool = False,
+            gone: tuple[SessionKey, str] | None = None,
+        ) -> None:
             super().__init__()
             self.table = table
             self.key = key
             self.updated = updated
+            self.gone = gone
 
         @property
         def control(self) -> SessionTable:
@@ -152,9 +163,14 @@ class SessionTable(ScrollView, can_focus=True):
         self._search: dict[SessionKey, str] = {}
         self._strips: dict[SessionKey, Strip] = {}
         self._cursor_key: SessionKey | None = None
+        """The cursor belongs to this session, never to a row number: rows that come, go or move
+        around it leave it on its session; only when that session leaves the view does it move,
+        to a neighbour (`Highlighted.gone` says so)."""
         self._cursor = 0
-        self._cursor_chosen = False
-        """Until the user moves the cursor it stays on the first row; after, it follows its session."""
+        self.settling = False
+        """While True the cursor stays on the first row: the board sets it until every provider
+        has been listed once, so the first view starts at the top whichever provider answered
+        first. A cursor move (the user's, or `select_key`) ends it."""
         self.filter_text = ""
         self.provider_filter: str | None = None
         self.show_all = False
@@ -394,6 +410,12 @@ class SessionTable(ScrollView, can_focus=True):
             return
         previous_key = self._cursor_key
         previous_row = self._cursor
+        previous_order = self._order
+        by_user = self._full  # a filter, sort or view the user chose: the cursor leaving is no news
+        top = int(self.scroll_offset.y)
+        body = max(1, self.scrollable_content_region.height - 1)
+        cursor_shown = top <= previous_row < top + body
+        anchor = previous_order[top] if 0 < top < len(previous_order) else None
         remove, insert = self._pending_remove, self._pending_insert
         self._pending_remove, self._pending_insert = set(), set()
         if self._full or len(remove) + len(insert) > max(64, len(self._order) // 8):
@@ -411,21 +433,49 @@ class SessionTable(ScrollView, can_focus=True):
         self._order = order
         self._index = {key: row for row, key in enumerate(order)}
         self.virtual_size = Size(self._row_width, len(order) + 1)
-        if not self._cursor_chosen:
-            self._cursor = 0
-            self._cursor_key = order[0] if order else None
-        elif previous_key is not None and previous_key in self._index:
-            self._cursor = self._index[previous_key]
-        elif order:
-            self._cursor = min(previous_row, len(order) - 1)
-            self._cursor_key = order[self._cursor]
-        else:
+        gone: tuple[SessionKey, str] | None = None
+        if not order:
             self._cursor = 0
             self._cursor_key = None
+        elif self.settling or previous_key is None:
+            self._cursor = 0
+            self._cursor_key = order[0]
+        elif previous_key in self._index:
+            self._cursor = self._index[previous_key]
+        else:
+            self._cursor = self._neighbour(previous_order, previous_row)
+            self._cursor_key = order[self._cursor]
+            if not by_user:
+                gone = (previous_key, self._why_gone(previous_key))
+        if not by_user and anchor is not None and anchor in self._index:
+            # Rows that came or went above the screen do not shift what is on it.
+            self.scroll_to(y=self._index[anchor], animate=False, immediate=True)
+        if cursor_shown:
+            self._scroll_to_row(self._cursor)
         self.refresh()
         self.post_message(self.OrderChanged())
         if self._cursor_key != previous_key:
-            self.post_message(self.Highlighted(self, self._cursor_key))
+            self.post_message(self.Highlighted(self, self._cursor_key, gone=gone))
+
+    def _neighbour(self, previous_order: list[SessionKey], row: int) -> int:
+        """The row, in the new order, of the nearest session that followed (else preceded) the
+        cursor's one in the previous order and is still in view."""
+        index = self._index
+        for key in previous_order[row + 1 :]:
+            if key in index:
+                return index[key]
+        for key in reversed(previous_order[:row]):
+            if key in index:
+                return index[key]
+        return 0
+
+    def _why_gone(self, key: SessionKey) -> str:
+        session = self._sessions.get(key)
+        if session is None:
+            return "unlisted"
+        if not session.active and not self.show_all:
+            return "ended"
+        return "hidden"
 
     def _forget(self, key: SessionKey) -> None:
         self._sortkeys.pop(key, None)
@@ -454,7 +504,7 @@ class SessionTable(ScrollView, can_focus=True):
         if not self._order:
             return
         row = max(0, min(row, len(self._order) - 1))
-        self._cursor_chosen = True
+        self.settling = False
         old = self._cursor
         self._cursor = row
         key = self._order[row]
@@ -465,6 +515,12 @@ class SessionTable(ScrollView, can_focus=True):
         self._scroll_to_row(row)
         if changed:
             self.post_message(self.Highlighted(self, key))
+
+    def settle(self) -> None:
+        """Every provider has been listed once: the order is settled with the cursor on the first
+        row, and from now on the cursor keeps to its session (`settling`)."""
+        self._flush_order()
+        self.settling = False
 
     def select_key(self, key: SessionKey) -> bool:
         self._flush_order()

@@ -6,7 +6,8 @@ view's own task. Ending is reported by the view (`TerminalView.Ended`); this wid
 and the status line with the reason and leaves the rest of the console alone.
 
 Focus: a terminal pane has the keyboard while focused; `ctrl+]` gives it back (the board handles
-`TerminalView.Released`). When the tab bar itself gets the focus (a click on a tab), it is passed
+`TerminalView.Released`). Once its session has ended the pane claims no key: `ctrl+w`, `q` and
+the rest are the console's at once, with no `ctrl+]` first. When the tab bar itself gets the focus (a click on a tab), it is passed
 on to that tab's terminal: clicking a tab goes back into it.
 """
 
@@ -26,6 +27,7 @@ from sessionboard.terminal.widget import TerminalView
 from sessionboard.ui.plain import LINE_LIMIT, plain
 
 HINT = "ctrl+] back to the list · t or a click on the tab: into the terminal · ctrl+w close the tab"
+ENDED_HINT = "every key is the console's again: ctrl+w closes the tab, t connects again, q quits"
 
 
 def _pane_id(key: SessionKey, serial: int) -> str:
@@ -79,7 +81,7 @@ class TerminalPane(TabPane):
     def show_status(self) -> None:
         if self.view.ended is not None:
             ended = safe_text(self.view.ended, limit=LINE_LIMIT)
-            self.status.update(Text(f"ended: {ended}  ·  ctrl+w closes the tab", no_wrap=True, overflow="ellipsis"))
+            self.status.update(Text(f"ended: {ended}  ·  {ENDED_HINT}", no_wrap=True, overflow="ellipsis"))
         else:
             self.status.update(Text(f"{self.label} · {self.where}  ·  {HINT}", no_wrap=True, overflow="ellipsis"))
 
