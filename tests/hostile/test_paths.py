@@ -87,7 +87,7 @@ def test_cli_logs_and_extend_send_the_id_as_one_segment(path_server: HostileServ
     config = str(write_config(path_server, tmp_path))
     path_server.seen.clear()
     run_cli("logs", "ssh", "a?force=true", "--config", config)
-    run_cli("extend", "browsers", "a#frag", "--minutes", "10", "--config", config)
+    run_cli("extend", "browsers", "a#frag", "--minutes", "60", "--config", config)  # longer: no shortening refused
     assert sent_as_one_segment(path_server, "vsay", "GET", ["sessions"], "a?force=true", ["logs"], "format=text")
     assert sent_as_one_segment(path_server, "tasknet", "PATCH", ["live", "v1", "sessions"], "a#frag")
     assert strays(path_server) == []
