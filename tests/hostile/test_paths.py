@@ -83,11 +83,11 @@ def test_cli_close_sends_other_path_like_ids_as_one_segment(path_server: Hostile
     assert strays(path_server) == []
 
 
-def test_cli_logs_and_extend_send_the_id_as_one_segment(path_server: HostileServer, tmp_path: Path) -> None:
-    config = str(write_config(path_server, tmp_path))
-    path_server.seen.clear()
-    run_cli("logs", "ssh", "a?force=true", "--config", config)
-    run_cli("extend", "browsers", "a#frag", "--minutes", "60", "--config", config)  # longer: no shortening refused
+def test_cli_logs_and_extend_send_the_id_as_one_segment(tmp_path: Path) -> None:
+    with HostileServer("path-ids") as path_server:  # its own: the close tests end the shared one's sessions
+        config = str(write_config(path_server, tmp_path))
+        run_cli("logs", "ssh", "a?force=true", "--config", config)
+        run_cli("extend", "browsers", "a#frag", "--minutes", "60", "--config", config)  # longer: nothing refused
     assert sent_as_one_segment(path_server, "vsay", "GET", ["sessions"], "a?force=true", ["logs"], "format=text")
     assert sent_as_one_segment(path_server, "tasknet", "PATCH", ["live", "v1", "sessions"], "a#frag")
     assert strays(path_server) == []
