@@ -56,7 +56,7 @@ async def test_the_lease_warning_shows_a_markup_id_as_text_not_a_link() -> None:
 
 async def test_x_then_y_on_markup_ids_closes_them_and_the_console_goes_on() -> None:
     server = server_for("markup-id")
-    async with hostile_console(server) as board:
+    async with hostile_console(server, notifications=False) as board:  # see test_paths: no toast timers
         screen, app = board.screen, board.app
         for kind in ("vsay", "tasknet", "rufus", "agents"):
             assert screen.providers[NAME[kind]].can(Capability.CLOSE)
