@@ -164,7 +164,7 @@ def test_every_verb_that_prints_data_has_json(sim):
     assert first and second[: len(first)] == first
     assert "total_sessions" in json.loads(run_cli("stats", "ssh", "--json", "--config", config).stdout)
     assert "create" in json.loads(run_cli("capabilities", "--json").stdout)["tasknet"]
-    assert set(json.loads(run_cli("locate", "--json").stdout)) == {"config", "config_dir", "themes_dir"}
+    assert set(json.loads(run_cli("locate", "--json").stdout)) == {"config", "config_dir", "themes_dir", "state_file"}
 
 
 @pytest.mark.parametrize(

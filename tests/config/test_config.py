@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sessionboard.config import ConfigError, find_config, load_config, parse_config, save_theme
+from sessionboard.config import ConfigError, find_config, load_config, parse_config
 from sessionboard.config.models import DEFAULT_KEYS, EXTRA_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,18 +112,8 @@ def test_lookup_order(tmp_path, monkeypatch):
     assert find_config(None) == tmp_path / "cfgdir" / "config.toml"
 
 
-def test_save_theme_keeps_the_other_values(tmp_path):
-    path = tmp_path / "c.toml"
-    path.write_text('[app]\npoll_interval = 2.0\n\n[[providers]]\nname = "a"\nkind = "agents"\nbase_url = "http://x"\n')
-    save_theme(path, "sessionboard-light")
-    config = load_config(path)
-    assert config.app.theme == "sessionboard-light"
-    assert config.app.poll_interval == 2.0
-    assert [p.name for p in config.providers] == ["a"]
-
-
 def test_endpoint_keys_are_rebindable_and_clashes_are_caught():
     config = parse_config({"keys": {"logs": "L", "stats": "ctrl+s"}})
     assert config.keys["logs"] == "L" and config.keys["stats"] == "ctrl+s" and config.keys["vnc_copy"] == "y"
     found = problems({"keys": {"close": "l"}})
-    assert found == ["keys.logs: 'l' is already bound to close; choose another key"]
+    assert found == ["keys.close: 'l' is already bound to logs; choose another key"]

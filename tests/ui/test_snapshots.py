@@ -42,6 +42,10 @@ def test_main_screen_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def
     assert snap_compare(board_app(), terminal_size=(80, 24), run_before=loaded())
 
 
+def test_main_screen_120x35(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(board_app(), terminal_size=(120, 35), run_before=loaded())
+
+
 def test_main_screen_200x50(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(board_app(), terminal_size=(200, 50), run_before=loaded())
 

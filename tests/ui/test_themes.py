@@ -1,10 +1,9 @@
 """Themes: the project's two are shipped inside the package (a byte-for-byte copy kept in sync),
-registered at start with the user's own, chosen from the config, and a choice made in the app is
-written back to the config file."""
+registered at start with the user's own, chosen from the config. A choice made in the app is kept
+in the state file, never in the config (tests/ui/test_state_file.py)."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from sessionboard.ui.app import SessionboardApp
@@ -51,22 +50,6 @@ async def test_an_unknown_theme_falls_back_and_says_so() -> None:
         await pilot.pause()
         assert app.theme == "sessionboard-dark"
         assert any("no-such-theme" in n.message for n in app._notifications)
-
-
-async def test_a_theme_chosen_in_the_app_is_saved_to_the_config_file(tmp_path: Path) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text('[app]\ntheme = "sessionboard-dark"\npoll_interval = 7.0\n')
-    cluster = make_cluster()
-    config = make_config(cluster, path=path)
-    app = make_app(cluster, config)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await all_polled(pilot, app)
-        app.theme = "sessionboard-light"
-        await pilot.pause()
-        await pilot.pause()
-    data = tomllib.loads(path.read_text())
-    assert data["app"]["theme"] == "sessionboard-light"
-    assert data["app"]["poll_interval"] == 7.0
 
 
 async def test_without_a_config_path_nothing_is_written(tmp_path: Path, monkeypatch) -> None:

@@ -166,12 +166,13 @@ def _load(path_arg: str | None, required: bool = True) -> Config | None:
 def _locate(as_json: bool) -> int:
     from sessionboard.cli import output
     from sessionboard.config import find_config, user_config_dir, user_themes_dir
-    from sessionboard.config.paths import default_config_path
+    from sessionboard.config.paths import default_config_path, state_file_path
 
     paths = {
         "config": str(find_config(None) or default_config_path()),
         "config_dir": str(user_config_dir()),
         "themes_dir": str(user_themes_dir()),
+        "state_file": str(state_file_path()),  # the console's own choices, never the config
     }
     if as_json:
         output.json_out(paths)
@@ -179,6 +180,7 @@ def _locate(as_json: bool) -> int:
         output.line(f"config: {paths['config']}")
         output.line(f"config dir: {paths['config_dir']}")
         output.line(f"themes dir: {paths['themes_dir']}")
+        output.line(f"state file: {paths['state_file']}")
     return 0
 
 

@@ -1,5 +1,6 @@
 """The configuration layer: the TOML file, its models, secret references, and where files live.
 
+The state file of the console's own choices is `state` (the config file is never written).
 The names, default keys, paths and outlines import without pydantic; the models and the loader
 are imported on first use of their names (PEP 562), so that `sessionboard demo` paints its board
 before pydantic is loaded (see `outline`)."""
@@ -15,7 +16,7 @@ from sessionboard.config.paths import find_config, user_config_dir, user_themes_
 from sessionboard.errors import ConfigError, NoConfigError
 
 if TYPE_CHECKING:
-    from sessionboard.config.loader import load_config, parse_config, save_theme
+    from sessionboard.config.loader import load_config, parse_config
     from sessionboard.config.models import (
         AgentsConfig,
         AppSettings,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
-    **dict.fromkeys(("load_config", "parse_config", "save_theme"), "loader"),
+    **dict.fromkeys(("load_config", "parse_config"), "loader"),
     **dict.fromkeys(
         (
             "AgentsConfig",
@@ -86,7 +87,6 @@ __all__ = [
     "find_config",
     "load_config",
     "parse_config",
-    "save_theme",
     "user_config_dir",
     "user_themes_dir",
 ]

@@ -34,18 +34,31 @@ of the file), resolved as a secret is but not one: it is shown and never masked.
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: TOML has inf and nan, and `timeout = inf` or `poll_interval = nan`
+    # would be taken as numbers; every float of every table must be finite.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class KeepEndedSettings(_Strict):
+    """`[app] keep_ended`: how long and how many ended sessions the console keeps per provider."""
+
+    minutes: float = Field(60.0, gt=0, le=10080)
+    """Minutes an ended session stays after a poll first shows it ended (at most a week)."""
+    count: int = Field(200, ge=1, le=100_000)
+    """At most this many ended sessions per provider, the most recently ended."""
 
 
 class AppSettings(_Strict):
-    poll_interval: float = Field(5.0, ge=0.5)
-    """Seconds between the polls of each provider."""
+    poll_interval: float = Field(5.0, ge=0.5, le=86400)
+    """Seconds between the polls of each provider (at most a day)."""
     theme: str = DEFAULT_THEME
     """A Textual built-in theme, or a theme file from themes/ or the user's themes dir."""
     confirm_destructive: bool = True
     """Ask before close / terminate / cleanup."""
-    timeout: float = Field(10.0, gt=0)
-    """Seconds for one HTTP request."""
+    timeout: float = Field(10.0, gt=0, le=3600)
+    """Seconds for one HTTP request (at most an hour: past that a socket's timeout overflows)."""
+    keep_ended: KeepEndedSettings = Field(default_factory=KeepEndedSettings)
+    """Ended sessions are kept a bounded time and count, so a console left open stays flat."""
     max_response_mb: float = Field(64.0, gt=0, allow_inf_nan=False)
     """The most a response body may decode to, in MB; a larger answer is refused as it streams."""
 
@@ -68,7 +81,7 @@ class ProviderBase(_Strict):
     api_key: Secret | None = None
     auth_header: str | None = None
     """"bearer", or the name of a header that carries the key as it is."""
-    poll_interval: float | None = Field(None, ge=0.5)
+    poll_interval: float | None = Field(None, ge=0.5, le=86400)
     max_concurrency: int = Field(8, ge=1, le=256)
     """Requests in flight to this provider at once (rufus lists one request per device)."""
     ca_bundle: str | None = None

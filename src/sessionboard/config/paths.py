@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path
+from platformdirs import user_config_path, user_state_path
 
 ENV_VAR = "SESSIONBOARD_CONFIG"
 
@@ -16,6 +16,15 @@ def user_config_dir() -> Path:
 
 def user_themes_dir() -> Path:
     return user_config_dir() / "themes"
+
+
+def user_state_dir() -> Path:
+    """Where the console keeps the choices made in it (never in the config file)."""
+    return user_state_path("sessionboard", appauthor=False)
+
+
+def state_file_path() -> Path:
+    return user_state_dir() / "state.toml"
 
 
 def default_config_path() -> Path:

@@ -5,7 +5,7 @@ Per provider NAME (percent-encoded in the key), under the `[hub]` prefix P:
 | key | type | holds |
 |---|---|---|
 | `P:lease:NAME` | string, with a TTL | the token of the hub that polls NAME |
-| `P:sessions:NAME` | hash | session id -> `{"session": <list --json object>, "stale": bool}` |
+| `P:sessions:NAME` | hash | session id -> `{"session": <list --json object>, "stale": bool, "display"?: {key: text}}` |
 | `P:meta:NAME` | string | the last poll: `Meta` as JSON (epoch, seq, time, latency, error...) |
 | `P:changes:NAME` | stream | one entry per published poll: `{"d": Change as JSON}` |
 | `P:pollnow:NAME` | string, with a TTL | who asked the last poll-now (the cooldown) |
@@ -195,7 +195,10 @@ def _dumps(value: Any) -> str:
 
 
 def encode_session(session: Session) -> bytes:
-    return _dumps({"session": session.to_json(), "stale": session.stale}).encode()
+    record: dict[str, Any] = {"session": session.to_json(), "stale": session.stale}
+    if session.display:  # the adapter's display fields (the table's optional columns); absent when none
+        record["display"] = dict(session.display)
+    return _dumps(record).encode()
 
 
 def encode_meta(meta: Meta) -> bytes:
@@ -286,6 +289,9 @@ def _session_from(obj: Any, provider: str, kind: str, session_id: str | None, wh
     stale = obj.get("stale", False)
     if not isinstance(stale, bool):
         raise BadData(f"{what}: stale is not true or false")
+    display = obj.get("display", {})
+    if not isinstance(display, dict) or not all(isinstance(value, str) for value in display.values()):
+        raise BadData(f"{what}: display is not an object of strings")
     data = obj["session"]
     missing = [key for key in JSON_KEYS if key not in data]
     if missing:
@@ -315,6 +321,7 @@ def _session_from(obj: Any, provider: str, kind: str, session_id: str | None, wh
         expires_at=data["expires_at"],
         raw=data["raw"],
         stale=stale,
+        display=display,
     )
 
 

@@ -7,14 +7,19 @@ provider said, and parsing is only needed to sort and to show ages, which `parse
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 Status = Literal["active", "ended"]
 SessionKey = tuple[str, str]
 """(provider name, session id): unique across the console, used as the table's row key."""
+
+_NO_DISPLAY: Mapping[str, str] = MappingProxyType({})
+"""The one empty `display` every session without display values shares."""
 
 JSON_KEYS = (
     "provider",
@@ -48,6 +53,9 @@ class Session:
     raw: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
     stale: bool = False
     """agents only: no heartbeat within `stale_after_seconds`. Not part of the JSON contract."""
+    display: Mapping[str, str] = field(default_factory=lambda: _NO_DISPLAY, compare=True, hash=False)
+    """The values of the adapter's `display_fields` (`model.display`), by key, as the provider
+    sent them: the table offers them as optional columns. Not part of the JSON contract."""
 
     @property
     def key(self) -> SessionKey:
@@ -83,7 +91,7 @@ def parse_instant(value: object) -> datetime | None:
     return _parse_instant(value)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # small: a console left open sees new instants all the time (issue 14, row 22)
 def _parse_instant(value: str) -> datetime | None:
     """Cached: the same strings come back on every poll."""
     text = value.strip()

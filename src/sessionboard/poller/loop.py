@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from sessionboard.errors import ProviderError
+from sessionboard.poller.retention import EndedRetention, KeepEnded
 from sessionboard.poller.snapshot import Snapshot
 
 if TYPE_CHECKING:  # the poller runs adapters; it need not import them (nor httpx)
@@ -41,6 +42,7 @@ class ProviderPoller:
         rng: random.Random | None = None,
         max_backoff: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        keep_ended: KeepEnded | None = None,
     ) -> None:
         self.provider = provider
         self.interval = interval
@@ -52,6 +54,8 @@ class ProviderPoller:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.snapshot = Snapshot(provider=provider.name, kind=provider.kind)
+        self.retention = EndedRetention(keep_ended, clock)
+        """Ended sessions are kept for a bounded time and count (`[app] keep_ended`)."""
 
     async def poll_once(self) -> Snapshot:
         started = time.perf_counter()
@@ -65,6 +69,7 @@ class ProviderPoller:
             message = self.provider.redact(f"internal error: {type(exc).__name__}: {exc}")
             snap = self.snapshot.failed(message, time.time(), time.perf_counter() - started)
         else:
+            sessions = self.retention.apply(sessions)
             snap = self.snapshot.succeeded(sessions, time.time(), time.perf_counter() - started)
         self.snapshot = snap
         result = self._on_snapshot(snap)

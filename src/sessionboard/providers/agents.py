@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sessionboard.config.models import AgentsConfig
-from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
+from sessionboard.model import Capability, CreateField, DisplayField, Listing, Session, display_values, parse_instant
 from sessionboard.providers.base import Provider, mask_secrets
 
 BASE = "api/active-sessions"
@@ -40,6 +40,10 @@ class AgentsProvider(Provider):
         }
     )
     extend_label = "heartbeat"
+    display_fields = (
+        DisplayField("trigger", "trigger", 10, "agents: what started the run (triggerType)"),
+        DisplayField("provider_session", "provider session", 20, "agents: the linked providerSessionId"),
+    )
     config: AgentsConfig
 
     def __init__(self, config: AgentsConfig, **kwargs: Any) -> None:
@@ -76,6 +80,7 @@ class AgentsProvider(Provider):
             last_activity=data.lastHeartbeatAt,
             raw=mask_secrets(item),
             stale=self.is_stale(data.lastHeartbeatAt, data.createdAt),
+            display=display_values(trigger=data.triggerType, provider_session=data.providerSessionId),
         )
 
     @staticmethod
@@ -95,7 +100,9 @@ class AgentsProvider(Provider):
         collector = self.collector()
         for item in items:
             collector.add(item, lambda one: self._to_session(one, what))
-        return collector.listing()
+        listing = collector.listing()
+        self._task_of = {s.id: s.target for s in listing if s.target}  # what is listed now, not all ever seen
+        return listing
 
     async def _task_id(self, session_id: str) -> str:
         if session_id not in self._task_of:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from sessionboard.config.models import ProviderBase
 from sessionboard.errors import BadAnswer
-from sessionboard.model import Capability, CreateField, Listing, Session, parse_values
+from sessionboard.model import Capability, CreateField, DisplayField, Listing, Session, parse_values
 from sessionboard.providers.lease import LeaseChange
 from sessionboard.providers._httpx import httpx
 from sessionboard.providers.bodies import ACCEPT_ENCODING, BodyTooLarge, CorruptBody, UnsupportedEncoding, read_bounded
@@ -130,6 +130,8 @@ class Provider:
     extend_label: ClassVar[str] = "extend"
     id_key: ClassVar[str] = "id"
     """The key of a session's id in the provider's JSON, named when a malformed session is skipped."""
+    display_fields: ClassVar[tuple[DisplayField, ...]] = ()
+    """The fields of this kind worth a column of their own, filled in each `Session.display`."""
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sessionboard.config.models import DevicesConfig
-from sessionboard.model import Capability, Listing, Session
+from sessionboard.model import Capability, DisplayField, Listing, Session, display_values
 from sessionboard.providers.base import Provider, mask_secrets
 from sessionboard.providers.listing import Collector
 
@@ -39,6 +39,10 @@ class _Page(BaseModel):
 class DevicesProvider(Provider):
     kind = "devices"
     capabilities = frozenset({Capability.LIST, Capability.GET, Capability.ORGANIZATIONS, Capability.OLDER_PAGES})
+    display_fields = (
+        DisplayField("platform", "platform", 9, "devices: the device's platform"),
+        DisplayField("os", "os", 8, "devices: the device's OS version"),
+    )
     config: DevicesConfig
 
     def __init__(self, config: DevicesConfig, **kwargs: Any) -> None:
@@ -60,6 +64,7 @@ class DevicesProvider(Provider):
 
     def _to_session(self, item: dict[str, Any], what: str) -> Session:
         data = self.parse(_Session, item, what)
+        device_extra = data.device.model_extra or {}  # untyped: an odd platform is a blank cell, not a skipped session
         return Session(
             provider=self.name,
             kind=self.kind,
@@ -71,6 +76,7 @@ class DevicesProvider(Provider):
             started_at=data.createdAt,
             ended_at=data.releasedAt,
             raw=mask_secrets(item),
+            display=display_values(platform=device_extra.get("platform"), os=device_extra.get("osVersion")),
         )
 
     async def _page_into(self, collector: Collector, before: str | None) -> str | None:

@@ -125,7 +125,9 @@ class RufusProvider(Provider):
         return collector.listing()
 
     async def listing(self) -> Listing:
-        return await self._device_listing(self.devices)
+        listing = await self._device_listing(self.devices)
+        self._device_of = {s.id: s.target for s in listing if s.target}  # what is listed now, not all ever seen
+        return listing
 
     async def poll(self) -> Listing:
         """One request per device, `max_concurrency` at a time: the poll may take as many

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from sessionboard.config.models import TasknetConfig
-from sessionboard.model import Capability, CreateField, Listing, Session, parse_instant
+from sessionboard.model import Capability, CreateField, DisplayField, Listing, Session, display_values, parse_instant
 from sessionboard.providers.base import Provider, mask_secrets, segment
 from sessionboard.providers.lease import LeaseChange, LeaseWouldShorten
 
@@ -62,6 +62,10 @@ class TasknetProvider(Provider):
         {Capability.LIST, Capability.GET, Capability.CREATE, Capability.CLOSE, Capability.EXTEND, Capability.VNC}
     )
     id_key = "sessionUUID"
+    display_fields = (
+        DisplayField("lease", "lease", 7, "tasknet: the lease as last set, in minutes (the countdown is in expires)"),
+        DisplayField("vnc", "vnc", 4, "tasknet: VNC off, or its mode (rw / ro)"),
+    )
     config: TasknetConfig
 
     @property
@@ -99,6 +103,10 @@ class TasknetProvider(Provider):
             last_activity=data.updatedAt,
             expires_at=lease_end(data.updatedAt, data.currentLeaseTime),
             raw=mask_secrets(item),
+            display=display_values(
+                lease=None if data.currentLeaseTime is None else f"{data.currentLeaseTime} min",
+                vnc="off" if data.isVncEnabled is False else data.vncMode if data.isVncEnabled else None,
+            ),
         )
 
     async def listing(self) -> Listing:

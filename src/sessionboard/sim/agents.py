@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso_of
 from sessionboard.sim.layout import STALE_AFTER
 
 
@@ -46,8 +46,8 @@ class AgentSession:
             "taskId": self.task_id,
             "triggerType": self.trigger_type,
             "providerSessionId": self.provider_session_id,
-            "createdAt": iso(self.created),
-            "lastHeartbeatAt": iso(self.heartbeat) if self.heartbeat else None,
+            "createdAt": iso_of(self, self.created),
+            "lastHeartbeatAt": iso_of(self, self.heartbeat) if self.heartbeat else None,
         }
 
 
@@ -152,6 +152,15 @@ class AgentsSim(SimBase):
             session = self._new(rng, now)
             session.alive = True
             self._add(session)
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        """Ended agents' sessions are deleted; the stale ones stay listed until a cleanup."""
+        return len(self.stale())
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        for session in sorted(self.stale(), key=AgentSession.last_seen)[:how_many]:
+            self.delete(session.id)
 
     # -- HTTP ----------------------------------------------------------------------------------
     def wrong_shape_response(self) -> Response:

@@ -22,6 +22,13 @@ from starlette.routing import BaseRoute, Route
 from sessionboard.sim.clock import Clock, SystemClock, iso
 from sessionboard.sim.faults import COMMON_MODES, Fault, FaultRequest, SimMiddleware
 
+ENDED_KEPT = 200
+"""Ended sessions a simulator keeps beyond those it was seeded with: the live demo's churn ends a
+session every few seconds, and kept forever they made the simulators (and every poll's answer)
+grow without end. The oldest ended go first; the seeded history stays until that many more ended."""
+REQUEST_LOG = 1000
+"""Requests the log keeps (the newest; the tests read the last few)."""
+
 NOT_JSON = object()
 """What `read_json` answers for a body that is not JSON, so a handler can send its own 400."""
 
@@ -64,6 +71,15 @@ class SimBase:
         """HTTP requests being answered now, and the most at once (`peak_in_flight`): how a test
         sees that a client bounds its concurrency."""
         self.peak_in_flight = 0
+        self.ended_limit: int | None = None
+        """Ended sessions kept at most (`prune_ended`); set by each simulator once it is seeded."""
+
+    def log_request(self, method: str, path: str) -> None:
+        """Append to `requests`, dropping the older half past twice `REQUEST_LOG` (a live demo
+        serves a request a second for as long as it runs)."""
+        self.requests.append((method, path))
+        if len(self.requests) > 2 * REQUEST_LOG:
+            del self.requests[:-REQUEST_LOG]
 
     # -- faults --------------------------------------------------------------------------------
     @property
@@ -105,8 +121,25 @@ class SimBase:
         raise NotImplementedError
 
     def churn(self, rng: random.Random) -> None:
-        """End one random active session and/or start a new one (the live demo calls this)."""
+        """End one random active session and/or start a new one (the live demo calls this), then
+        `prune_ended`."""
         raise NotImplementedError
+
+    def ended_count(self) -> int:
+        """How many ended sessions the simulator holds."""
+        raise NotImplementedError
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        """Forget the `how_many` ended sessions that ended first."""
+        raise NotImplementedError
+
+    def prune_ended(self) -> None:
+        """Keep at most `ended_limit` ended sessions (the ones that ended last)."""
+        if self.ended_limit is None:
+            self.ended_limit = self.ended_count() + ENDED_KEPT
+        excess = self.ended_count() - self.ended_limit
+        if excess > 0:
+            self.drop_oldest_ended(excess)
 
     def now_iso(self) -> str:
         return iso(self.clock.now())

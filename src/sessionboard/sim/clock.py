@@ -41,16 +41,30 @@ class FixedClock:
         self._at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def iso(moment: datetime, millis: bool = False) -> str:
     """RFC 3339 in UTC with a `Z`, the form the API references show.
 
-    Cached: a list of thousands of sessions formats the same instants at every poll, and strftime
-    was most of a list's cost."""
+    Cached, but small: a live demo makes new instants all the time (heartbeats, activity, new
+    sessions), and a cache big enough for a 10,000-session list kept growing for hours. The
+    instants a list formats at every poll are remembered by their session instead (`iso_of`)."""
     moment = moment.astimezone(UTC)
     if millis:
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_of(owner: object, moment: datetime) -> str:
+    """`iso(moment)`, remembered on `owner` (a simulated session) for as long as it lives: a list
+    of thousands of sessions formats the same instants at every poll, and strftime was most of a
+    list's cost. A few texts per session; a field that keeps changing (a heartbeat) starts over."""
+    memo: dict[datetime, str] = owner.__dict__.setdefault("_iso_texts", {})
+    text = memo.get(moment)
+    if text is None:
+        if len(memo) >= 4:
+            memo.clear()
+        text = memo[moment] = iso(moment)
+    return text
 
 
 def parse_iso(text: str) -> datetime:

@@ -293,7 +293,9 @@ def _read_key(path: str) -> str:
         return handle.readline().strip()
 
 
-async def _serve_demo(listen_fd: int, key_files: Mapping[str, str], sessions: int | None, seed: int) -> int:
+async def _serve_demo(
+    listen_fd: int, key_files: Mapping[str, str], sessions: int | None, seed: int, churn_every: tuple[float, float]
+) -> int:
     with _stop_on_signals() as stop:
         try:
             keys = {kind: _read_key(path) for kind, path in key_files.items()}
@@ -301,7 +303,9 @@ async def _serve_demo(listen_fd: int, key_files: Mapping[str, str], sessions: in
         except OSError as exc:
             print(f"cannot start: {exc}", file=sys.stderr, flush=True)
             return 1
-        cluster = SimCluster(seed=seed, sessions_per_provider=sessions, live=True, sock=sock, api_keys=keys)
+        cluster = SimCluster(
+            seed=seed, sessions_per_provider=sessions, live=True, sock=sock, api_keys=keys, churn_every=churn_every
+        )
         stop_when_stdin_closes(stop.set)  # the console holds our stdin: its end is ours
         try:
             await cluster.start()
@@ -313,14 +317,19 @@ async def _serve_demo(listen_fd: int, key_files: Mapping[str, str], sessions: in
 
 
 def run_demo_simulators(
-    listen_fd: int, key_files: Mapping[str, str], sessions: int | None = None, seed: int = 1
+    listen_fd: int,
+    key_files: Mapping[str, str],
+    sessions: int | None = None,
+    seed: int = 1,
+    churn_every: tuple[float, float] = (1.0, 3.0),
 ) -> int:
     """The simulators of `sessionboard demo`, live, in the child process the console starts: they
     serve on the listening socket the console bound (inherited as `listen_fd`) with the keys in
     `key_files` (kind -> path), both made by the console, which built its config from
     `sim.layout` without waiting for this process. Prints nothing but a banner and its errors
-    (stderr); serves until SIGTERM/SIGINT or until its stdin, a pipe from the console, closes."""
+    (stderr); serves until SIGTERM/SIGINT or until its stdin, a pipe from the console, closes.
+    `churn_every` is `SimCluster`'s (the soak benchmark speeds the churn up)."""
     try:
-        return asyncio.run(_serve_demo(listen_fd, key_files, sessions, seed))
+        return asyncio.run(_serve_demo(listen_fd, key_files, sessions, seed, churn_every))
     except KeyboardInterrupt:
         return 0

@@ -149,6 +149,23 @@ class DevicesSim(SimBase):
             self.release(rng.choice(active)["id"])
         if start:
             self.start(org.id, rng)
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for org in self.orgs.values() for s in org.sessions if s["releasedAt"] is not None)
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        released = sorted(
+            (s for org in self.orgs.values() for s in org.sessions if s["releasedAt"] is not None),
+            key=lambda s: s["releasedAt"],  # one ISO format throughout: text order is time order
+        )
+        gone = {session["id"] for session in released[:how_many]}
+        for org in self.orgs.values():
+            kept = [(s, at) for s, at in zip(org.sessions, org.created) if s["id"] not in gone]
+            org.sessions = [s for s, _ in kept]
+            org.created = [at for _, at in kept]  # still in order: the `before` cursor stays exact
+            for session_id in gone:
+                org.by_id.pop(session_id, None)
 
     # -- HTTP ----------------------------------------------------------------------------------
     def _org(self, request: Request) -> Organization | Response:

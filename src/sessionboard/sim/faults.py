@@ -111,7 +111,7 @@ class SimMiddleware:
         if path.startswith("/__sim__"):
             await self.app(scope, receive, send)
             return
-        self.sim.requests.append((scope.get("method", "WEBSOCKET") if scope["type"] == "http" else "WEBSOCKET", path))
+        self.sim.log_request(scope.get("method", "WEBSOCKET") if scope["type"] == "http" else "WEBSOCKET", path)
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return

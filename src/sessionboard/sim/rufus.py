@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso, iso_of
 from sessionboard.sim.layout import rufus_device_ids
 
 Access = Literal["READ", "WRITE", "READ_WRITE"]
@@ -53,7 +53,7 @@ class RufusSession:
         return {
             "token_session": self.token_session,
             "alias": self.alias,
-            "creation_date": iso(self.created),
+            "creation_date": iso_of(self, self.created),
             "duration": duration,
             "active": self.active,
             "passings": self.passings(now),
@@ -167,6 +167,18 @@ class RufusSim(SimBase):
             free = [device for device in self.device_ids if self.active_session(device) is None]
             if free:
                 self.create(rng.choice(free), data.alias(rng))
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for session in self.sessions.values() if not session.active)
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        closed = sorted((s for s in self.sessions.values() if s.closed_at is not None), key=lambda s: s.closed_at)  # type: ignore[arg-type,return-value]
+        gone = {session.token_session for session in closed[:how_many]}
+        for token in gone:
+            del self.sessions[token]
+        for device, timeline in self.by_device.items():
+            self.by_device[device] = [session for session in timeline if session.token_session not in gone]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def authorized(self, headers: Headers) -> bool:

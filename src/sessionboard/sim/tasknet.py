@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, keys_match, read_json
-from sessionboard.sim.clock import Clock, iso
+from sessionboard.sim.clock import Clock, iso_of
 from sessionboard.sim.layout import TASKNET_MODES
 
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 500: "INTERNAL_ERROR"}
@@ -57,8 +57,8 @@ class BrowserSession:
             "fingerprintUUID": self.fingerprint_uuid,
             "currentLeaseTime": self.lease,
             "isVncEnabled": self.vnc_enabled,
-            "createdAt": iso(self.created),
-            "updatedAt": iso(self.updated),
+            "createdAt": iso_of(self, self.created),
+            "updatedAt": iso_of(self, self.updated),
             "driver": self.driver,
             "status": self.status,
             "vncMode": self.vnc_mode,
@@ -169,6 +169,18 @@ class TasknetSim(SimBase):
         if start:
             session = self._random(rng, self.clock.now())
             store[session.session_uuid] = session
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for store in self.modes.values() for s in store.values() if s.status != "running")
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        ended = sorted(
+            ((mode, s) for mode, store in self.modes.items() for s in store.values() if s.status != "running"),
+            key=lambda item: (item[1].updated, item[1].created),  # the end itself is not recorded
+        )
+        for mode, session in ended[:how_many]:
+            del self.modes[mode][session.session_uuid]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def authorized(self, headers: Headers) -> bool:

@@ -28,7 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from sessionboard.sim import data
 from sessionboard.sim.base import NOT_JSON, SimBase, churn_plan, read_json
-from sessionboard.sim.clock import Clock, iso, parse_iso
+from sessionboard.sim.clock import Clock, iso, iso_of, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ class VsaySession:
             "user": {"id": self.user["id"], "name": self.user["name"]},
             "machine": {"id": self.machine["id"], "name": self.machine["name"]},
             "status": "active" if self.active else "ended",
-            "started_at": iso(self.started),
-            "last_activity": iso(self.last_activity(now)),
+            "started_at": iso_of(self, self.started),
+            "last_activity": iso_of(self, self.last_activity(now)),
             "ip_address": self.ip_address,
         }
         if self.ended is not None:
@@ -231,6 +231,15 @@ class VsaySim(SimBase):
             self.terminate(rng.choice(active).id)
         if start:
             self._new(self.clock.now(), rng)
+        self.prune_ended()
+
+    def ended_count(self) -> int:
+        return sum(1 for session in self.sessions.values() if not session.active)
+
+    def drop_oldest_ended(self, how_many: int) -> None:
+        ended = sorted((s for s in self.sessions.values() if s.ended is not None), key=lambda s: s.ended)  # type: ignore[arg-type,return-value]
+        for session in ended[:how_many]:
+            del self.sessions[session.id]
 
     # -- HTTP ----------------------------------------------------------------------------------
     def error_response(self, status: int, message: str) -> Response:

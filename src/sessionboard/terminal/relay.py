@@ -15,7 +15,10 @@ Two socket pairs join the console and the helper (`relay_helper`):
   with the reason, sent after the last output byte and the data socket's end-of-file.
 
 Answers to password questions cross the control socket, a private in-memory pair between the
-two processes; they are never logged or printed. Nothing secret is on the helper's command line.
+two processes; they are never logged or printed. Nothing secret is on the helper's command line,
+and nothing of the console's environment but what SSH needs is in the helper's
+(`helper_environment`): the console may hold API keys in its environment (`env:` references), and
+the helper, and any `ProxyCommand` it runs, must not see them.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from sessionboard.model.address import BadAddress, check_address
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.prompts import RejectAll, SshPrompts
 from sessionboard.terminal.ssh_defaults import DEFAULT_KNOWN_HOSTS, DEFAULT_SSH_CONFIG
@@ -41,6 +46,25 @@ HELPER_MODULE = "sessionboard.terminal.relay_helper"
 READ_SIZE = 1024 * 1024
 _BUFFER_LIMIT = 1024 * 1024  # the console's reader pauses the data socket past twice this
 _STOP_TIMEOUT = 5.0
+
+
+HELPER_VARIABLES = ("HOME", "USER", "LOGNAME", "PATH", "TMPDIR", "LANG")
+"""What the helper keeps of the console's environment, besides `LC_*` and, with the agent,
+`SSH_AUTH_SOCK`: HOME finds ~/.ssh, USER / LOGNAME name the local user (asyncssh's default login
+name), PATH finds a `ProxyCommand`'s program, TMPDIR is where temporary files go, and the locale
+keeps text as the user has it."""
+
+
+def helper_environment(environ: Mapping[str, str], *, use_agent: bool) -> dict[str, str]:
+    """The helper's whole environment, built from a list of what SSH needs (never from a list of
+    what to remove: a secret has any name). `PYTHONPATH` is not inherited but made: the one
+    directory this `sessionboard` was imported from, so the helper imports the same code."""
+    env = {name: environ[name] for name in HELPER_VARIABLES if name in environ}
+    env.update((name, value) for name, value in environ.items() if name.startswith("LC_"))
+    if use_agent and "SSH_AUTH_SOCK" in environ:
+        env["SSH_AUTH_SOCK"] = environ["SSH_AUTH_SOCK"]
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    return env
 
 
 def encode(message: dict[str, Any]) -> bytes:
@@ -114,6 +138,10 @@ class RelayedSshBackend:
     # -- TerminalBackend ------------------------------------------------------------------------
 
     async def start(self, cols: int, rows: int) -> None:
+        try:  # the console checks a provider's host when it resolves it; this holds for any caller
+            check_address(self.options["host"], self.options["port"])
+        except BadAddress as exc:
+            raise TerminalClosed(f"SSH refused: {exc.reason}") from None
         loop = asyncio.get_running_loop()
         self._started = loop.create_future()
         self._ended = loop.create_future()
@@ -128,6 +156,7 @@ class RelayedSshBackend:
                     str(data_there.fileno()),
                     str(ctl_there.fileno()),
                     pass_fds=(data_there.fileno(), ctl_there.fileno()),
+                    env=helper_environment(os.environ, use_agent=bool(self.options["use_agent"])),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,

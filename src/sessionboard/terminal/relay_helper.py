@@ -15,12 +15,28 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from sessionboard.model.address import BadAddress, check_address
 from sessionboard.terminal.backend import TerminalClosed
 from sessionboard.terminal.relay import encode, messages
 from sessionboard.terminal.ssh import SshBackend
 
 _CHUNK = 256 * 1024
 Send = Callable[[dict[str, Any]], None]
+SSH_OPTIONS = frozenset(
+    {"host", "port", "username", "known_hosts", "client_keys", "ssh_config", "use_agent", "connect_timeout",
+     "login_timeout"}
+)
+"""The `start` message's `ssh` keys the helper hands to `SshBackend`; no other reaches it."""
+
+
+def ssh_options(message: dict[str, Any]) -> dict[str, Any]:
+    """The `SshBackend` arguments of a `start` message, the host and port checked once more here,
+    in the process that reads the SSH config (raises `BadAddress`, or ValueError for a bad shape)."""
+    options = message.get("ssh")
+    if not isinstance(options, dict) or not set(options) <= SSH_OPTIONS:
+        raise ValueError("the start message's ssh options are not the expected ones")
+    check_address(options.get("host"), options.get("port"))
+    return options
 
 
 class RemotePrompts:
@@ -103,7 +119,13 @@ class Relay:
         first = await anext(messages(ctl_reader), {})
         if first.get("op") != "start":
             return
-        self.backend = backend = SshBackend(**first["ssh"], prompts=self.prompts)
+        try:
+            options = ssh_options(first)
+        except BadAddress as exc:
+            self.send({"op": "ended", "reason": f"SSH refused: {exc.reason}"})
+            await self._ctl_writer.drain()
+            return
+        self.backend = backend = SshBackend(**options, prompts=self.prompts)
         control = asyncio.create_task(self._control(ctl_reader))
         reason = await self._session(backend, int(first["cols"]), int(first["rows"]), data_reader, data_writer)
         try:

@@ -25,6 +25,7 @@ from sessionboard.ui.theming import load_themes
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
+    from sessionboard.config.state import ConsoleState
     from sessionboard.providers import Provider
 
 FALLBACK_THEME = DEFAULT_THEME
@@ -57,11 +58,14 @@ class SessionboardApp(App[int]):
         themes_dir: Path | None = None,
         problems: list[str] | None = None,
         collect_after_start: bool = False,
+        state_path: Path | None = None,
     ) -> None:
         """`config`: a validated `Config`; or the demo's `GeneratedConfig`, validated once the
         board's first frame is painted (everything before that reads only its `outline`); or None,
         which shows how to begin. `collect_after_start`: the caller turned the garbage collector
-        off for the start (`run_console`); it is turned back on once the first screen is up."""
+        off for the start (`run_console`); it is turned back on once the first screen is up.
+        `state_path`: where the console's own choices (theme, sort) are read and kept; by default
+        the user's state file when the config came from a file, none otherwise (the demo, tests)."""
         super().__init__()
         self._collect_after_start = collect_after_start
         self._config = config
@@ -77,7 +81,16 @@ class SessionboardApp(App[int]):
         self.theme_problems = loaded.problems
         for theme in loaded.themes:
             self.register_theme(theme)
-        wanted = self.outline.theme if self.outline else FALLBACK_THEME
+        self.state_path = state_path
+        if state_path is None and self.outline is not None and self.outline.path is not None:
+            from sessionboard.config.paths import state_file_path
+
+            self.state_path = state_file_path()
+        self.state, self.state_problem = self._read_state()
+        configured = self.outline.theme if self.outline else FALLBACK_THEME
+        wanted = self.state.theme_for(configured)
+        if wanted != configured and wanted not in self.available_themes:
+            wanted = configured  # the picked theme's file is gone: the config's, as if never picked
         self.theme_missing: str | None = None
         if wanted not in self.available_themes:
             self.theme_missing = wanted
@@ -86,6 +99,31 @@ class SessionboardApp(App[int]):
         self._saved_theme = wanted
         if self.outline is not None:
             self.set_keymap(keymap(self.outline.keys))
+
+    def _read_state(self) -> tuple[ConsoleState, str | None]:
+        from sessionboard.config.state import ConsoleState, load_state
+
+        if self.state_path is None:
+            return ConsoleState(), None
+        return load_state(self.state_path)
+
+    def remember(self, **choices: Any) -> None:
+        """Keep a choice made in the console (`theme=`, `sort=`, `sort_reverse=`, `columns=`) in the
+        state file, when there is one; a failure to write is one warning, the choice still holds."""
+        from dataclasses import replace
+
+        self.state = replace(self.state, **choices)
+        if self.state_path is None:
+            return
+        from sessionboard.config.state import save_state
+
+        try:
+            save_state(self.state_path, self.state)
+        except OSError as exc:
+            self.notify(
+                f"choice not kept for the next start: {exc.strerror or type(exc).__name__} ({self.state_path})",
+                severity="warning", markup=False,
+            )
 
     @property
     def config(self) -> Config | None:
@@ -154,6 +192,8 @@ class SessionboardApp(App[int]):
             self._start_collecting()  # the welcome screen: nothing more to make
         for problem in self.theme_problems:
             self.notify(f"theme skipped: {problem}", severity="warning", timeout=8)
+        if self.state_problem:
+            self.notify(self.state_problem, severity="warning", timeout=8, markup=False)
         if self.theme_missing:
             self.notify(
                 f"theme {self.theme_missing!r} not found; using {FALLBACK_THEME}. "
@@ -200,17 +240,10 @@ class SessionboardApp(App[int]):
         self._close_messages_no_wait()
 
     def _theme_changed(self, theme: Theme) -> None:
-        """A theme chosen in the app is written back to the file (when there is one)."""
+        """A theme chosen in the app is kept in the state file (never in the config file), with
+        the config's theme it replaced: once the file names another, the file wins."""
         if theme.name == self._saved_theme:
             return
         self._saved_theme = theme.name
-        if self.outline is None or self.outline.path is None:
-            return
-        from sessionboard.config import save_theme
-
-        try:
-            save_theme(Path(self.outline.path), theme.name)
-        except (OSError, ValueError) as exc:
-            self.notify(f"theme not saved: {type(exc).__name__}", severity="error")
-        else:
-            self.notify(f"theme {theme.name} saved to the config file", timeout=3)
+        configured = self.outline.theme if self.outline else FALLBACK_THEME
+        self.remember(theme=theme.name, theme_over=configured)

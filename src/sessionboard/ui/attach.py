@@ -18,7 +18,8 @@ import os
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from sessionboard.model import Session
+from sessionboard.model import Session, safe_text
+from sessionboard.model.address import BadAddress, check_address
 from sessionboard.providers import Provider, ProviderError
 from sessionboard.providers.vsay import SshTarget, WebSocketTarget
 from sessionboard.terminal.backend import TerminalBackend, TerminalClosed
@@ -67,7 +68,9 @@ def describe_target(target: Target) -> str:
 
 
 async def resolve_target(provider: Provider, session: Session) -> Target:
-    """Ask the provider where the session can be reached; every failure is one line."""
+    """Ask the provider where the session can be reached; every failure is one line. An SSH
+    target's host and port are provider data: checked here (`check_address`), before anything
+    reads an SSH config or starts the helper, and refused with a line naming provider and session."""
     resolve = getattr(provider, "resolve_attach", None)
     if resolve is None:
         raise TerminalClosed(f"a {provider.kind} session cannot attach a terminal")
@@ -78,7 +81,14 @@ async def resolve_target(provider: Provider, session: Session) -> Target:
     except Exception as exc:  # noqa: BLE001 - nothing a provider sends may crash the console
         raise TerminalClosed(provider.redact(f"{provider.name}: internal error ({type(exc).__name__})")) from None
     if target is None:
-        raise TerminalClosed(f"{provider.name}: session {session.id} has no host to connect to")
+        raise TerminalClosed(f"{provider.name}: session {safe_text(session.id, limit=80)} has no host to connect to")
+    if isinstance(target, SshTarget):
+        try:
+            check_address(target.host, target.settings.port)
+        except BadAddress as exc:
+            raise TerminalClosed(
+                f"{provider.name}: session {safe_text(session.id, limit=80)} refused: {exc.reason}"
+            ) from None
     return target
 
 

@@ -25,6 +25,10 @@ class SessionCommands(Provider):
         for spec in ENDPOINT_SPECS:
             help_text = f"{spec.help} · key {key_label(spec.key)}" if spec.key else spec.help
             entries.append((spec.label, escape(help_text), spec.method))
+        table = self.screen.table
+        for column in table.optional_columns:  # the ones `C` chooses from, each its own entry
+            verb = "hide" if column.key in table.chosen_columns else "show"
+            entries.append((f"Column: {verb} {column.label}", escape(column.help), f"toggle_column({column.key!r})"))
         return entries
 
     async def discover(self) -> Hits:

@@ -32,7 +32,7 @@ class ActionSpec:
 
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("filter", "filter", "Filter", "filter the sessions by any visible text; escape clears", priority=True),
+    ActionSpec("filter", "filter", "Filter", "filter the sessions by any field, the whole id included; escape clears", priority=True),
     ActionSpec("refresh", "refresh", "Refresh", "poll every provider now"),
     ActionSpec("detail", "detail", "Detail", "open or close the selected session's detail pane"),
     ActionSpec("create", "create", "Create", "create a session on the selected provider"),
@@ -41,7 +41,9 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("attach", "attach", "Attach", "attach a terminal to the selected session", priority=True),
     ActionSpec("release", "release", "Release", "leave the terminal's keyboard focus", show=False),
     ActionSpec("toggle_all", "toggle_all", "All/active", "show all sessions / only active ones"),
-    ActionSpec("sort", "sort", "Sort", "cycle the sort column"),
+    ActionSpec("sort", "sort", "Sort", "cycle the sort column (a header clicked sorts by it)"),
+    ActionSpec("sort_reverse", "sort_reverse", "Reverse", "the same sort the other way round (a sorted header clicked again too)"),
+    ActionSpec("columns", "columns", "Columns", "choose the optional columns: the id, each provider kind's own fields"),
     ActionSpec("help", "help", "Help", "show the keys"),
     ActionSpec("quit", "quit", "Quit", "quit the console"),
 )
@@ -69,7 +71,7 @@ too (the config layer holds their default keys, so a clash with any other key is
 def build_bindings() -> list[Binding]:
     """Default keys; the user's `[keys]` reach them through `keymap()` and `App.set_keymap`."""
     return [
-        Binding(DEFAULT_KEYS[spec.id], spec.method, spec.label, show=spec.show, id=spec.id, priority=spec.priority)
+        Binding(spec.key, spec.method, spec.label, show=spec.show, id=spec.id, priority=spec.priority)
         for spec in ACTION_SPECS
     ]
 

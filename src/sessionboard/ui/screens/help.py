@@ -24,6 +24,11 @@ def keys_table(keys: Mapping[str, str]) -> Table:
         table.add_row(plain_text(key_label(keys.get(spec.id, ""))), plain_text(spec.id), plain_text(spec.help))
     for spec in ENDPOINT_SPECS:
         table.add_row(plain_text(key_label(spec.key) if spec.key else "palette"), plain_text(spec.id), plain_text(spec.help))
+    table.add_row("j / k", "", "in the list: down / up (a key the console binds to an action wins)")
+    table.add_row("g / G", "", "in the list: the first / the last session")
+    table.add_row("ctrl+d / ctrl+u", "", "in the list: half a page down / up")
+    table.add_row("mouse", "", "a click selects a row, a double click opens its detail, a header sorts by it")
+    table.add_row("left / right", "", "in the detail pane: scroll a long JSON line sideways")
     table.add_row("escape", "", "close a dialog, clear the filter, leave the detail pane")
     table.add_row("tab", "", "move between the provider panel, the table and the detail pane")
     table.add_row("ctrl+p", "", "the command palette: every action, and the themes")

@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from sessionboard.config import Outline
 from sessionboard.errors import ProviderError
 from sessionboard.model import Capability, Session, SessionKey, safe_text
-from sessionboard.poller import PollerGroup, ProviderPoller, Snapshot
+from sessionboard.poller import KeepEnded, PollerGroup, ProviderPoller, Snapshot
 from sessionboard.ui.clock import Now
 from sessionboard.ui.keys import PRIORITY_ACTIONS, build_bindings, endpoint_bindings
 from sessionboard.ui.messages import ActionFinished, ActionResult, SnapshotArrived
@@ -34,7 +34,6 @@ from sessionboard.ui.widgets.detail import DetailPane
 from sessionboard.ui.widgets.keys import KeyBar
 from sessionboard.ui.widgets.providers import ProviderPanel, ProviderStatus
 from sessionboard.ui.widgets.sessions import SessionTable
-from sessionboard.ui.widgets.sessions.columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
@@ -116,9 +115,13 @@ class MainScreen(EndpointActions, Screen[None]):
 
     def _use_providers(self, providers: list[Provider]) -> None:
         self.providers = {p.name: p for p in providers}
+        keep = self.config.app.keep_ended
         self.pollers = PollerGroup(
             [
-                ProviderPoller(self.poll_source(p), self.config.poll_interval(p.config), self._on_snapshot)
+                ProviderPoller(
+                    self.poll_source(p), self.config.poll_interval(p.config), self._on_snapshot,
+                    keep_ended=KeepEnded(keep.minutes, keep.count),
+                )
                 for p in providers
             ]
         )
@@ -168,6 +171,7 @@ class MainScreen(EndpointActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.table.focus()
+        self._restore_view()
         self._update_title()
         if self.autopoll:
             self.pollers.start()
@@ -183,7 +187,12 @@ class MainScreen(EndpointActions, Screen[None]):
             self._use_providers(make_providers(self.config))
             if self.autopoll:
                 self.pollers.start()
+        self._offer_columns()
         self.post_message(self.Shown())
+
+    def _offer_columns(self) -> None:
+        """Each provider kind's display fields become columns the table can show (`C`)."""
+        self.table.offer_fields(spec for provider in self.providers.values() for spec in provider.display_fields)
 
     async def on_unmount(self) -> None:
         await self.pollers.stop()
@@ -211,7 +220,7 @@ class MainScreen(EndpointActions, Screen[None]):
         parts.append("all" if table.show_all else "active only")
         if table.provider_filter:
             parts.append(f"provider: {table.provider_filter}")
-        parts.append(f"sort: {COLUMN_BY_KEY[table.sort_key].label}")
+        parts.append(f"sort: {table.sort_label}")
         if table.filter_text:
             parts.append(f"filter: {table.filter_text!r}")
         if self.busy:
@@ -382,7 +391,7 @@ class MainScreen(EndpointActions, Screen[None]):
         if boxes:
             box = boxes.first(Input)
         else:
-            box = Input(placeholder="filter: any visible text (escape clears)", id="filter")
+            box = Input(placeholder="filter: any field, the whole id too (escape clears)", id="filter")
             await self.query_one("#center").mount(box, before=0)
         box.add_class("-open")
         self.set_focus(box)  # now: the keys queued behind this one are the filter's (`focus()` defers)
@@ -436,9 +445,57 @@ class MainScreen(EndpointActions, Screen[None]):
         self._update_title()
 
     def action_sort(self) -> None:
-        label = self.table.cycle_sort()
+        self.table.cycle_sort()
+        self._sorted()
+
+    def action_sort_reverse(self) -> None:
+        self.table.reverse_sort()
+        self._sorted()
+
+    @on(SessionTable.Sorted)
+    def _sorted(self) -> None:
+        self.sb_app.remember(sort=self.table.sort_key, sort_reverse=self.table.sort_reverse)
         self._update_title()
-        self.notify(f"sorted by {label}", timeout=2)
+        self.notify(f"sorted by {self.table.sort_words}", timeout=2)
+
+    @on(SessionTable.Opened)
+    def _opened(self) -> None:
+        """A double-clicked row: its detail, as `enter` opens it (never closes it)."""
+        if not self.narrow or not self.has_class("-detail-open"):
+            self.action_detail()
+
+    def _restore_view(self) -> None:
+        """The sort and the optional columns chosen in an earlier run (the state file): a column
+        not offered yet (an adapter's field) shows once it is; a sort by one is not restored."""
+        state = self.sb_app.state
+        self.table.chosen_columns.update(state.columns)
+        if state.sort:
+            try:
+                self.table.set_sort(state.sort, reverse=state.sort_reverse)
+            except ValueError:
+                pass
+
+    def _remember_columns(self) -> None:
+        self.sb_app.remember(columns=tuple(sorted(self.table.chosen_columns)))
+
+    def action_columns(self) -> None:
+        from sessionboard.ui.screens.columns import ColumnsScreen
+
+        self.app.push_screen(ColumnsScreen(self.table), lambda _: self._remember_columns())
+
+    def action_toggle_column(self, key: str) -> None:
+        """Show an optional column, or hide it (the palette's "Column: ..." entries)."""
+        try:
+            shown = self.table.toggle_column(key)
+        except ValueError:
+            self.notify(f"no column {key!r}", severity="warning", timeout=3, markup=False)
+            return
+        self._remember_columns()
+        column = self.table.column(key)
+        if shown and not self.table.columns_shown.shows(key):
+            self.notify(f"column {column.label} chosen; the screen is too narrow to show it", timeout=4)
+        else:
+            self.notify(f"column {column.label} {'shown' if shown else 'hidden'}", timeout=2)
 
     def action_help(self) -> None:
         from sessionboard.ui.screens.help import HelpScreen

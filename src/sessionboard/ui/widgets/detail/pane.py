@@ -5,6 +5,9 @@ All of it is the provider's text: each field is escaped and bounded (`FIELD_LIMI
 is a bounded view (`RAW_LIMIT`) that says how much was left out where it was cut. A session of
 50 MB froze the console for two minutes when the whole of it was laid out here; building its view
 now costs what is shown, whatever the session's size.
+
+The fields wrap to the pane's width; the JSON does not: it is indented and coloured as `jq` shows
+it (`jsonview`) and the pane scrolls sideways to read a long line (`left` / `right`, shift+wheel).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import json
 from typing import Any
 
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
+from textual.content import Content
 from textual.widgets import Static
 
 from sessionboard.model import Session, SessionKey, safe_text
 from sessionboard.model.session import JSON_KEYS
 from sessionboard.ui.plain import plain
+from sessionboard.ui.widgets.detail.jsonview import json_content
 from sessionboard.ui.widgets.detail.vnc import vnc_text
 
 FIELD_LIMIT = 1000
@@ -118,7 +123,19 @@ def detail_text(
     vnc_password: str | None = None,
     banner: str | None = None,
 ) -> Text:
-    """`banner` goes first, in warning colours: the board says there that the session the cursor
+    """The whole detail as one text, as the pane shows it in its three parts (`fields_text`,
+    `raw_content`, `note_text`)."""
+    text = fields_text(session, vnc_password=vnc_password, banner=banner)
+    if session is not None:
+        text.append("\n" + raw_content(session, rich).plain + "\n")
+    text.append(note_text(note))
+    return text
+
+
+def fields_text(session: Session | None, *, vnc_password: str | None = None, banner: str | None = None) -> Text:
+    """Every normalized field (wrapped to the pane), then the heading of the JSON below.
+
+    `banner` goes first, in warning colours: the board says there that the session the cursor
     was on has gone (and that this is another one)."""
     text = Text()
     if banner:
@@ -137,32 +154,49 @@ def detail_text(
         text.append("stale (no heartbeat within the configured time)\n", style="yellow")
     if session.kind == "tasknet":
         text.append(vnc_text(session, vnc_password))
-    text.append("\nraw\n", style="bold underline")
-    text.append(raw_view(session.raw) + "\n")
-    if rich is not None:
-        text.append("\ndetails (get)\n", style="bold underline")
-        if rich.raw == session.raw:
-            text.append("the same as raw\n", style="dim italic")
-        else:
-            text.append(raw_view(rich.raw) + "\n")
-    if note:
-        text.append("\n" + safe_text(note, limit=FIELD_LIMIT) + "\n", style="dim italic")
+    text.append("\nraw", style="bold underline")
     return text
 
 
-class DetailPane(VerticalScroll, can_focus=True):
+def raw_content(session: Session, rich: Session | None = None) -> Content:
+    """The session's JSON, then the provider's "get" answer when there is one: indented, coloured,
+    never wrapped (the pane scrolls sideways)."""
+    parts: list[Content | str] = [json_content(raw_view(session.raw))]
+    if rich is not None:
+        parts += ["\n\n", Content.styled("details (get)", "bold underline"), "\n"]
+        if rich.raw == session.raw:
+            parts.append(Content.styled("the same as raw", "italic $text-muted"))
+        else:
+            parts.append(json_content(raw_view(rich.raw)))
+    return Content.assemble(*parts)
+
+
+def note_text(note: str | None) -> Text:
+    """What the screen says of the fetch (a "get" that failed), wrapped to the pane."""
+    if not note:
+        return Text()
+    return Text("\n" + safe_text(note, limit=FIELD_LIMIT) + "\n", style="dim italic")
+
+
+class DetailPane(ScrollableContainer, can_focus=True):
     DEFAULT_CSS = """
     DetailPane {
         background: $surface;
         border: round $panel;
         border-title-color: $text-accent;
         padding: 0 1;
+        overflow-x: auto;
+        overflow-y: auto;
     }
     DetailPane:focus {
         border: round $primary;
     }
     DetailPane > Static {
         width: 1fr;
+    }
+    DetailPane > #detail-raw {
+        width: auto;
+        min-width: 1fr;
     }
     """
 
@@ -177,7 +211,13 @@ class DetailPane(VerticalScroll, can_focus=True):
         """A VNC password the user asked to see, and whose it is; cleared by `hide_vnc`."""
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(detail_text(None), markup=False)
+        yield Static(fields_text(None), id="detail-fields", markup=False)
+        yield Static("", id="detail-raw", markup=False)
+        yield Static("", id="detail-note", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-raw").display = False
+        self.query_one("#detail-note").display = False
 
     def show(
         self, session: Session | None, *, rich: Session | None = None, note: str | None = None, banner: str | None = None
@@ -188,9 +228,13 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.banner = banner
         self.border_title = plain(f"detail · {session.provider}") if session else "detail"
         password = self.vnc[1] if self.vnc and session is not None and self.vnc[0] == session.key else None
-        self.query_one(Static).update(
-            detail_text(session, rich=rich, note=note, vnc_password=password, banner=banner)
-        )
+        self.query_one("#detail-fields", Static).update(fields_text(session, vnc_password=password, banner=banner))
+        raw = self.query_one("#detail-raw", Static)
+        raw.display = session is not None
+        raw.update(raw_content(session, rich) if session is not None else "")
+        shown_note = self.query_one("#detail-note", Static)
+        shown_note.display = bool(note)
+        shown_note.update(note_text(note))
 
     def reveal_vnc(self, key: SessionKey, password: str) -> None:
         self.vnc = (key, password)

@@ -35,13 +35,34 @@ class KeyBar(Widget):
         self.keys = keys
 
     def render(self) -> Text:
+        """As many keys as the width holds, the most useful first, in the order of the table of
+        actions; `?` and `q` always (the rest is in `?` and the palette)."""
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        items = [
+            (spec.id, f" {key_label(self.keys.get(spec.id, '') or spec.key)} ", f"{spec.label} ")
+            for spec in ACTION_SPECS if spec.show
+        ]
+        items.append(("palette", " ^p ", "palette"))
+        room = self.size.width or 10_000
+        rank = {action: place for place, action in enumerate(KEPT_FIRST)}
+        kept: set[str] = set()
+        for action, key, label in sorted(items, key=lambda item: rank.get(item[0], len(rank))):
+            cost = len(key) + len(label)
+            if cost <= room or action in PINNED:
+                kept.add(action)
+                room -= cost
         text = Text(no_wrap=True, overflow="ellipsis")
-        for spec in ACTION_SPECS:
-            if not spec.show:
-                continue
-            text.append(f" {key_label(self.keys.get(spec.id, ''))} ", style=key_style)
-            text.append(f"{spec.label} ")
-        text.append(" ^p ", style=key_style)
-        text.append("palette")
+        for action, key, label in items:
+            if action in kept:
+                text.append(key, style=key_style)
+                text.append(label)
         return text
+
+
+PINNED = frozenset({"help", "quit"})
+"""Never dropped: with them, everything else can be found."""
+KEPT_FIRST = (
+    "help", "quit", "filter", "detail", "extend", "close", "attach", "create", "refresh", "toggle_all", "sort",
+    "palette", "sort_reverse", "columns",
+)
+"""The order keys get room in when the bar is short; the rest (`show=False`) are never on it."""

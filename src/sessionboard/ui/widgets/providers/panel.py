@@ -1,6 +1,10 @@
 """One row per provider: kind, session count, last poll age, latency, and its error when the last
 poll failed. Choosing a row filters the table to that provider; "all" goes back.
 
+On a narrow screen (`one_line`) the panel is one line across the top: each provider's name and
+count, marked when it failed or is held back, then the first problem in words; the rows of
+sessions get the rest of the height.
+
 Drawn on the line API rather than an `OptionList`: the ages change every second, and replacing an
 OptionList's prompts re-wraps and re-lays out the whole list each time (a measurable share of the
 idle CPU). Here a second's tick rebuilds a few short lines and repaints only if their text changed.
@@ -12,6 +16,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -82,6 +87,11 @@ class ProviderPanel(Widget, can_focus=True):
     ProviderPanel:focus {
         border: round $primary;
     }
+    ProviderPanel.-strip {
+        border: none;
+        height: 1;
+        background: $panel;
+    }
     ProviderPanel > .provider-panel--name { text-style: bold; }
     ProviderPanel > .provider-panel--dim { color: $text-muted; }
     ProviderPanel > .provider-panel--ok { color: $text-success; }
@@ -102,8 +112,8 @@ class ProviderPanel(Widget, can_focus=True):
         "provider-panel--highlight",
     }
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
+        Binding("up,left", "move(-1)", "Up", show=False),
+        Binding("down,right", "move(1)", "Down", show=False),
         Binding("enter,space", "choose_highlighted", "Choose", show=False),
     ]
 
@@ -136,8 +146,11 @@ class ProviderPanel(Widget, can_focus=True):
         self.highlighted = 0
         """Index into `option_ids()`: 0 is "all providers"."""
         self._lines: list[tuple[int, list[Piece]]] = []
+        self._spans: list[tuple[int, int, int]] = []
+        """The strip's options: (first cell, end cell, option index), for the mouse and the highlight."""
         self._strips: dict[int, Strip] = {}
         self.border_title = "providers"
+        self.set_class(one_line, "-strip")
         self._rebuild()
 
     # ---- what it shows -------------------------------------------------------------------------------
@@ -199,14 +212,66 @@ class ProviderPanel(Widget, can_focus=True):
                     lines.append([("      " + text, "provider-panel--dim")])
         return lines
 
+    def _strip_pieces(self) -> tuple[list[Piece], list[tuple[int, int, int]]]:
+        """The one line of a narrow screen: `▶ all 48  ● timing 3  ✖ agents 0 …` and then the
+        first problem in words (`agents: server error`)."""
+        pieces: list[Piece] = []
+        spans: list[tuple[int, int, int]] = []
+        x = 0
+
+        def option(index: int, parts: list[Piece]) -> None:
+            nonlocal x
+            start = x
+            for text, cls in parts:
+                pieces.append((text, cls))
+                x += cell_len(text)
+            spans.append((start, x, index))
+            pieces.append(("  ", ""))
+            x += 2
+
+        chosen = "▶ " if self.chosen is None else ""
+        option(0, [(f" {chosen}all", "provider-panel--name"), (f" {self.total}", "provider-panel--dim")])
+        problems: list[Piece] = []
+        for index, status in enumerate(self.statuses.values(), start=1):
+            name = safe_text(status.name, limit=LINE_LIMIT)
+            held = status.retry_at - self.now() if status.retry_at is not None else 0.0
+            if status.error:
+                dot = ("✖ ", "provider-panel--error")
+                message = ("stale · " if status.stale else "") + safe_text(status.error, limit=LINE_LIMIT)
+                problems.append((f"{name}: {message}", "provider-panel--error"))
+            elif status.received_at is None:
+                dot = ("… ", "provider-panel--dim")
+            else:
+                dot = ("● ", "provider-panel--ok")
+            if held > 0:
+                problems.append((f"{name}: {retry_text(held)}", "provider-panel--error"))
+            if status.warning:
+                problems.append((f"{name}: ⚠ {status.warning}", "provider-panel--warning"))
+            parts: list[Piece] = [dot, (("▶ " if self.chosen == status.name else "") + name, "provider-panel--name"),
+                                  (f" {status.count}", "provider-panel--dim")]
+            if held > 0 or status.warning:
+                parts.append((" ⚠", "provider-panel--warning"))
+            option(index, parts)
+        if problems:
+            pieces.append(problems[0])
+            if len(problems) > 1:
+                pieces.append((f" (+{len(problems) - 1} more: widen the screen to see them)", "provider-panel--dim"))
+        return pieces, spans
+
     def _rebuild(self) -> None:
         """Recompute the lines; repaint only when their text changed (ages tick every second)."""
         width = self.content_region.width if self.is_mounted and self.content_region.width else 34
         lines: list[tuple[int, list[Piece]]] = []
-        mark = "▶ " if self.chosen is None else "  "
-        lines.append((0, [(mark + "all providers", "provider-panel--name"), (f" · {self.total} shown", "provider-panel--dim")]))
-        for index, status in enumerate(self.statuses.values(), start=1):
-            lines.extend((index, pieces) for pieces in self._option_lines(status, width))
+        if self.one_line:
+            pieces, self._spans = self._strip_pieces()
+            lines.append((-1, pieces))
+        else:
+            self._spans = []
+            mark = "▶ " if self.chosen is None else "  "
+            lines.append((0, [(mark + "all providers", "provider-panel--name"),
+                              (f" · {self.total} shown", "provider-panel--dim")]))
+            for index, status in enumerate(self.statuses.values(), start=1):
+                lines.extend((index, pieces) for pieces in self._option_lines(status, width))
         if lines == self._lines:
             return
         old = self._lines
@@ -222,6 +287,7 @@ class ProviderPanel(Widget, can_focus=True):
             if before != after:
                 self._strips.pop(y * 2, None)
                 self._strips.pop(y * 2 + 1, None)
+                self._strips.pop(-2, None)  # the strip's one line
                 self.refresh(Region(0, y, width, 1))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -235,6 +301,8 @@ class ProviderPanel(Widget, can_focus=True):
                 blank = self._strips[-1] = Strip.blank(width, self.rich_style)
             return blank
         option, pieces = self._lines[y]
+        if option < 0:
+            return self._strip_line(pieces, width)
         highlighted = option == self.highlighted
         key = y * 2 + highlighted
         strip = self._strips.get(key)
@@ -248,6 +316,36 @@ class ProviderPanel(Widget, can_focus=True):
             strip = strip.apply_style(self.rich_style)
             self._strips[key] = strip
         return strip
+
+    def _strip_line(self, pieces: list[Piece], width: int) -> Strip:
+        """The narrow screen's line, cut with `…` where the screen ends; the highlighted option
+        is marked while the panel has the keyboard."""
+        strip = self._strips.get(-2)
+        if strip is not None and strip.cell_length == width:
+            return strip
+        segments = [Segment(text, self.get_component_rich_style(cls) if cls else Style()) for text, cls in pieces]
+        strip = Strip(segments)
+        if strip.cell_length > width > 0:
+            strip = strip.crop(0, width - 1)
+            strip = Strip([*strip, Segment("…", self.get_component_rich_style("provider-panel--dim"))])
+        if self.has_focus:
+            for start, end, option in self._spans:
+                if option == self.highlighted and start < width:
+                    style = self.get_component_rich_style("provider-panel--highlight")
+                    end = min(end, strip.cell_length)
+                    strip = Strip.join([strip.crop(0, start), overlay(strip.crop(start, end), style),
+                                        strip.crop(end, strip.cell_length)])
+        strip = strip.crop_extend(0, width, None).apply_style(self.rich_style)
+        self._strips[-2] = strip
+        return strip
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -272,9 +370,10 @@ class ProviderPanel(Widget, can_focus=True):
         self._rebuild()
 
     def set_one_line(self, one_line: bool) -> None:
-        """One line per provider on a narrow screen, two on a wide one."""
+        """One line for every provider on a narrow screen (a strip), lines each on a wide one."""
         if one_line != self.one_line:
             self.one_line = one_line
+            self.set_class(one_line, "-strip")
             self._rebuild()
 
     def refresh_prompts(self) -> None:
@@ -296,6 +395,14 @@ class ProviderPanel(Widget, can_focus=True):
         if offset is None:
             return
         y = offset.y
+        if self.one_line:
+            picked = next((option for start, end, option in self._spans if start <= offset.x < end), None)
+            if y == 0 and picked is not None:
+                self.highlighted = picked
+                self._strips.clear()
+                self.refresh()
+                self.action_choose_highlighted()
+            return
         if 0 <= y < len(self._lines):
             self.highlighted = self._lines[y][0]
             self._strips.clear()

@@ -13,30 +13,38 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from sessionboard.model import Session, SessionKey
+from sessionboard.model import DisplayField, Session, SessionKey
 from sessionboard.ui.clock import Now, system_now
 from sessionboard.ui.widgets.sessions.columns import (
     ALL_COLUMNS,
     COLUMN_BY_KEY,
-    COLUMNS,
+    EXPIRES,
     GAP,
-    SORTS,
+    ID,
+    Column,
+    ColumnLayout,
     countdown,
+    display_order,
+    field_column,
+    fit_columns,
+    search_text,
 )
 
-_COUNTDOWN_WIDTH = ALL_COLUMNS[-1].width
+_UNSIZED = 10_000
+"""The width a table lays out for before it has a size of its own: every chosen column."""
 
 
 @dataclass(slots=True)
@@ -62,6 +70,18 @@ def _fit(text: str, width: int) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
+
+
+class _Descending:
+    """A sort key read backwards: `bisect` keeps a reversed order with it (it only asks `<`)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(other.value < self.value)
 
 
 class SessionTable(ScrollView, can_focus=True):
@@ -112,13 +132,21 @@ class SessionTable(ScrollView, can_focus=True):
         "session-table--empty",
     }
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
+        # Keys people bring from vim, less and k9s. They give way to the console's own keys: a
+        # `[keys]` entry (`close = "ctrl+d"`) or a default that names one of them wins (`action_borrowed`).
+        Binding("j", "borrowed('j', 'cursor_down')", "Down", show=False),
+        Binding("k", "borrowed('k', 'cursor_up')", "Up", show=False),
+        Binding("g", "borrowed('g', 'first')", "First", show=False),
+        Binding("G", "borrowed('G', 'last')", "Last", show=False),
+        Binding("ctrl+d", "borrowed('ctrl+d', 'half_page_down')", "Half a page down", show=False),
+        Binding("ctrl+u", "borrowed('ctrl+u', 'half_page_up')", "Half a page up", show=False),
     ]
 
     class Highlighted(Message):
@@ -151,6 +179,29 @@ class SessionTable(ScrollView, can_focus=True):
     class EndReached(Message):
         """The user asked to go down from the last row: the screen may load older sessions."""
 
+    class Opened(Message):
+        """A row was double-clicked: the screen opens its detail, as `enter` does."""
+
+        def __init__(self, table: SessionTable, key: SessionKey) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> SessionTable:
+            return self.table
+
+    class Sorted(Message):
+        """The sort changed from inside the table (a header clicked): the screen says so."""
+
+        def __init__(self, table: SessionTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> SessionTable:
+            return self.table
+
     def __init__(self, *, now: Now = system_now, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.now = now
@@ -175,16 +226,28 @@ class SessionTable(ScrollView, can_focus=True):
         self.provider_filter: str | None = None
         self.show_all = False
         self.sort_key = "provider"
+        self.sort_reverse = False
+        """The sort column's order turned around (`I`, or its header clicked again)."""
         self._sortkeys: dict[SessionKey, Any] = {}
+        self._offered: dict[str, Column] = {ID.key: ID}
+        """The optional columns this table can show: the id, and the adapters' display fields."""
+        self.chosen_columns: set[str] = set()
+        """The optional columns shown (by key); the board keeps the choice in the state file."""
+        self._layout = ColumnLayout()
+        self._cell_columns: tuple[Column, ...] = ()
+        """The columns shown whose cells are cached (all but the countdown), in display order."""
+        self._widths: tuple[int, ...] = ()
+        self._show_expires = True
         self._active: dict[str, int] = {}
         """Active sessions per provider, kept up to date by `apply_sessions` (no pass over all)."""
         self._pending_remove: set[SessionKey] = set()
         self._pending_insert: set[SessionKey] = set()
         self._full = False
         self._flush_scheduled = False
-        self._row_width = sum(c.width for c in ALL_COLUMNS) + GAP * (len(ALL_COLUMNS) - 1) + 1
+        self._row_width = 0
         self.paints = 0
         """Lines rendered so far: tests assert a poll repaints rows, benchmarks wait on it."""
+        self._relayout(_UNSIZED)
 
     # ---- queries -------------------------------------------------------------------------------------
     @property
@@ -230,13 +293,71 @@ class SessionTable(ScrollView, can_focus=True):
         return self._active.get(provider, 0)
 
     def row_text(self, row: int) -> str:
-        """The text of a visible row as painted (tests read it)."""
+        """The cells of a visible row, each whole, as the shown columns have them (tests read it)."""
         self._flush_order()
         key = self._order[row]
         cells = list(self._cells_of(key))
         session = self._sessions[key]
-        cells.append(countdown(session.expires_at, self.now(), session.active))
+        if self._show_expires:
+            cells.append(countdown(session.expires_at, self.now(), session.active))
         return "  ".join(cells)
+
+    # ---- columns ---------------------------------------------------------------------------------------
+    @property
+    def columns_shown(self) -> ColumnLayout:
+        """The columns on screen now, with their widths."""
+        return self._layout
+
+    def column(self, key: str) -> Column:
+        """A column this table has, shown or not; KeyError for another key."""
+        return self._offered.get(key) or COLUMN_BY_KEY[key]
+
+    @property
+    def optional_columns(self) -> list[Column]:
+        """The columns that can be chosen (`toggle_column`), in display order."""
+        return display_order(self._offered.values())
+
+    def offer_fields(self, fields: Iterable[DisplayField]) -> None:
+        """The adapters' display fields become optional columns (one per key, the first label
+        kept); a choice made before they were known (a column restored) shows once offered."""
+        for spec in fields:
+            column = field_column(spec)
+            self._offered.setdefault(column.key, column)
+        self._relayout()
+
+    def toggle_column(self, key: str) -> bool:
+        """Show an optional column, or hide it again; returns whether it is chosen now."""
+        if key not in self._offered:
+            raise ValueError(f"no optional column {key!r}")
+        if key in self.chosen_columns:
+            self.chosen_columns.discard(key)
+        else:
+            self.chosen_columns.add(key)
+        self._relayout()
+        return key in self.chosen_columns
+
+    def _relayout(self, width: int | None = None) -> None:
+        """Work out the columns the width holds (on a resize, a sort, a column chosen); cached
+        strips are dropped, cached cells only when other columns are shown."""
+        if width is None:
+            width = self.scrollable_content_region.width if self.is_mounted else 0
+            width = width or _UNSIZED
+        columns = [*ALL_COLUMNS, *(self._offered[k] for k in self.chosen_columns if k in self._offered)]
+        layout = fit_columns(columns, width, self.sort_key)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        cell_columns = tuple(c for c in layout.columns if c is not EXPIRES)
+        if cell_columns != self._cell_columns:
+            self._cell_columns = cell_columns
+            self._cells.clear()
+        self._widths = layout.widths
+        self._show_expires = layout.shows(EXPIRES.key)
+        self._strips.clear()
+        self._row_width = layout.row_width
+        if self.is_mounted:
+            self.virtual_size = Size(self._row_width, len(self._order) + 1)
+            self.refresh()
 
     # ---- updates ---------------------------------------------------------------------------------------
     def apply_sessions(
@@ -277,7 +398,7 @@ class SessionTable(ScrollView, can_focus=True):
                 self._stale_providers.discard(provider)
             for key in old_keys & new_keys:
                 self._strips.pop(key, None)
-        sorter = COLUMN_BY_KEY[self.sort_key].sort
+        sorter = self.column(self.sort_key).sort
         moved: list[SessionKey] = []
         active = self._active.get(provider, 0)
         for key in changed:
@@ -339,18 +460,41 @@ class SessionTable(ScrollView, can_focus=True):
             self.show_all = show_all
             self._reorder()
 
-    def set_sort(self, column: str) -> None:
-        if column not in COLUMN_BY_KEY:
+    def set_sort(self, column: str, reverse: bool = False) -> None:
+        """Sort by `column` in its natural order (`reverse`: the other way round)."""
+        if column not in COLUMN_BY_KEY and column not in self._offered:
             raise ValueError(f"no column {column!r}")
+        if column == self.sort_key and reverse == self.sort_reverse:
+            return
+        if column != self.sort_key:
+            self._sortkeys.clear()
         self.sort_key = column
-        self._sortkeys.clear()
+        self.sort_reverse = reverse
+        self._relayout()  # the arrow needs its room
         self._reorder()
 
+    def reverse_sort(self) -> None:
+        """The same column, the other way round."""
+        self.set_sort(self.sort_key, not self.sort_reverse)
+
     def cycle_sort(self) -> str:
-        """The next column in display order; returns its label."""
-        position = SORTS.index(self.sort_key)
-        self.set_sort(SORTS[(position + 1) % len(SORTS)])
-        return COLUMN_BY_KEY[self.sort_key].label
+        """The next column on screen, in display order, in its natural order; returns its label."""
+        shown = [c.key for c in self._layout.columns] or [c.key for c in ALL_COLUMNS]
+        position = shown.index(self.sort_key) if self.sort_key in shown else -1
+        self.set_sort(shown[(position + 1) % len(shown)])
+        return self.column(self.sort_key).label
+
+    @property
+    def sort_label(self) -> str:
+        """The sort as the title says it: `started ▼`."""
+        column = self.column(self.sort_key)
+        return f"{column.label} {column.arrow(self.sort_reverse)}"
+
+    @property
+    def sort_words(self) -> str:
+        """The sort as a notice says it: `started, newest first`."""
+        column = self.column(self.sort_key)
+        return f"{column.label}, {column.order_words(self.sort_reverse)}"
 
     def tick(self) -> None:
         """Once a second: repaint only the visible rows that show a countdown."""
@@ -378,18 +522,30 @@ class SessionTable(ScrollView, can_focus=True):
         if not self.show_all and not session.active:
             return False
         if self.filter_text:
-            if fresh:
-                haystack = self._haystack(self._format(session))
-            else:
-                haystack = self._search.get(session.key) or self._haystack(self._cells_of(session.key))
+            haystack = None if fresh else self._search.get(session.key)
+            if haystack is None:
+                haystack = search_text(session)
+                if not fresh:
+                    self._search[session.key] = haystack
             return self.filter_text.casefold() in haystack
         return True
 
     def _sort_of(self, key: SessionKey) -> Any:
         value = self._sortkeys.get(key)
         if value is None:
-            value = self._sortkeys[key] = COLUMN_BY_KEY[self.sort_key].sort(self._sessions[key])
+            value = self._sortkeys[key] = self.column(self.sort_key).sort(self._sessions[key])
         return value
+
+    def _sorted(self, keys: list[SessionKey]) -> list[SessionKey]:
+        keys.sort(key=self._sort_of, reverse=self.sort_reverse)  # sort keys are unique: exactly reversed
+        return keys
+
+    def _insort(self, order: list[SessionKey], key: SessionKey) -> None:
+        """`key` where it sorts in `order` (kept in the table's direction)."""
+        if self.sort_reverse:
+            bisect.insort(order, key, key=lambda k: _Descending(self._sort_of(k)))
+        else:
+            bisect.insort(order, key, key=self._sort_of)
 
     def _reorder(self) -> None:
         """Filter, sort or view changed: a whole new order, now."""
@@ -419,8 +575,7 @@ class SessionTable(ScrollView, can_focus=True):
         remove, insert = self._pending_remove, self._pending_insert
         self._pending_remove, self._pending_insert = set(), set()
         if self._full or len(remove) + len(insert) > max(64, len(self._order) // 8):
-            order = [key for key, s in self._sessions.items() if self._visible(s)]
-            order.sort(key=self._sort_of)
+            order = self._sorted([key for key, s in self._sessions.items() if self._visible(s)])
         else:
             # Few rows moved: drop them and put each back where it sorts (bisect), no full sort.
             drop = remove | insert
@@ -428,7 +583,7 @@ class SessionTable(ScrollView, can_focus=True):
             for key in insert:
                 session = self._sessions.get(key)
                 if session is not None and self._visible(session):
-                    bisect.insort(order, key, key=self._sort_of)
+                    self._insort(order, key)
         self._full = False
         self._order = order
         self._index = {key: row for row, key in enumerate(order)}
@@ -483,19 +638,13 @@ class SessionTable(ScrollView, can_focus=True):
         self._search.pop(key, None)
         self._strips.pop(key, None)
 
-    @staticmethod
-    def _format(session: Session) -> tuple[str, ...]:
-        return tuple(column.cell(session) for column in COLUMNS)
-
-    @staticmethod
-    def _haystack(cells: tuple[str, ...]) -> str:
-        return "\x00".join(cells).casefold()
+    def _format(self, session: Session) -> tuple[str, ...]:
+        return tuple(column.cell(session) for column in self._cell_columns)
 
     def _cells_of(self, key: SessionKey) -> tuple[str, ...]:
         cells = self._cells.get(key)
         if cells is None:
             cells = self._cells[key] = self._format(self._sessions[key])
-            self._search[key] = self._haystack(cells)
         return cells
 
     # ---- the cursor -------------------------------------------------------------------------------------
@@ -535,7 +684,9 @@ class SessionTable(ScrollView, can_focus=True):
             self._scroll_to_row(self._cursor)
 
     def on_resize(self) -> None:
-        """A pane opening below the table must not hide the selected row."""
+        """The columns the new width holds; and a pane opening below the table must not hide the
+        selected row."""
+        self._relayout()
         self.call_after_refresh(self.scroll_to_cursor)
 
     def _scroll_to_row(self, row: int) -> None:
@@ -568,9 +719,53 @@ class SessionTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.move_cursor_to(len(self._order) - 1)
 
+    def action_half_page_down(self) -> None:
+        if self._order and self.cursor_row >= len(self._order) - 1:
+            self.post_message(self.EndReached())
+        self.move_cursor_to(self._cursor + max(1, (self.scrollable_content_region.height - 1) // 2))
+
+    def action_half_page_up(self) -> None:
+        self.move_cursor_to(self._cursor - max(1, (self.scrollable_content_region.height - 1) // 2))
+
+    async def action_borrowed(self, key: str, action: str) -> None:
+        """A key borrowed from another tool (`j`, `G`, `ctrl+d`...), unless the console binds it."""
+        if key in self.console_keys():
+            raise SkipAction()  # the screen's binding of that key runs instead
+        await self.run_action(action)
+
+    def console_keys(self) -> frozenset[str]:
+        """The keys the console's own actions are bound to now (defaults and `[keys]`)."""
+        keys = getattr(self.app, "keys", None)
+        return frozenset(keys.values()) if isinstance(keys, dict) else frozenset()
+
     def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            self.move_cursor_to(int(self.scroll_offset.y) + event.y - 1)
+        """A row: the cursor goes to it (a double click opens it). The header: sort by that
+        column (clicked again: the other way round)."""
+        if event.y == 0:
+            column = self.column_at(int(self.scroll_offset.x) + event.x)
+            if column is None:
+                return
+            if column.key == self.sort_key:
+                self.reverse_sort()
+            else:
+                self.set_sort(column.key)
+            self.post_message(self.Sorted(self))
+            return
+        row = int(self.scroll_offset.y) + event.y - 1
+        if row >= len(self._order):
+            return
+        self.move_cursor_to(row)
+        if event.chain >= 2 and self._cursor_key is not None:
+            self.post_message(self.Opened(self, self._cursor_key))
+
+    def column_at(self, x: int) -> Column | None:
+        """The column shown at `x` (in the table's own cells, scrolled), or None between them."""
+        left = 1
+        for column, width in zip(self._layout.columns, self._widths):
+            if left <= x < left + width:
+                return column
+            left += width + GAP
+        return None
 
     # ---- painting ---------------------------------------------------------------------------------------
     def _refresh_row(self, row: int) -> None:
@@ -591,8 +786,8 @@ class SessionTable(ScrollView, can_focus=True):
             else:
                 style = Style()
             gap = " " * GAP
-            text = gap.join(_fit(cell, column.width) for cell, column in zip(self._cells_of(key), COLUMNS))
-            strip = Strip([Segment(" " + text + gap, style)])
+            text = gap.join(_fit(cell, width) for cell, width in zip(self._cells_of(key), self._widths))
+            strip = Strip([Segment(" " + text + gap if self._show_expires else " " + text, style)])
             self._strips[key] = strip
         return strip
 
@@ -603,16 +798,16 @@ class SessionTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style("session-table--expiring")
         elif not session.active:
             style = self.get_component_rich_style("session-table--ended")
-        return Segment(_fit(text, _COUNTDOWN_WIDTH), style)
+        return Segment(_fit(text, self._widths[-1]), style)
 
     def _header_strip(self) -> Strip:
+        """Every label whole: `fit_columns` gave each column its header's width (and the sorted
+        one its arrow's too)."""
         gap = " " * GAP
-        labels = []
-        for column in ALL_COLUMNS:
-            label = column.label
-            if column.key == self.sort_key:
-                label += " ▼"
-            labels.append(_fit(label, column.width))
+        labels = [
+            _fit(column.header(column.key == self.sort_key, self.sort_reverse), width)
+            for column, width in zip(self._layout.columns, self._widths)
+        ]
         return Strip([Segment(" " + gap.join(labels), self.get_component_rich_style("session-table--header"))])
 
     def render_line(self, y: int) -> Strip:
@@ -635,7 +830,9 @@ class SessionTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         key = self._order[row]
         session = self._sessions[key]
-        strip = Strip.join([self._row_strip(key), Strip([self._countdown_segment(session)])])
+        strip = self._row_strip(key)
+        if self._show_expires:
+            strip = Strip.join([strip, Strip([self._countdown_segment(session)])])
         strip = strip.extend_cell_length(scroll_x + width).crop(scroll_x, scroll_x + width)
         if row == self._cursor:
             strip = overlay(strip, self.get_component_rich_style("session-table--cursor"))
