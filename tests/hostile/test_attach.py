@@ -44,8 +44,6 @@ def test_control_the_bastion_line_runs_the_hosts_command(tmp_path: Path) -> None
     assert marker.exists()
 
 
-@pytest.mark.xfail(reason="row 1: a provider's machine.host is not checked as a host name before the SSH config "
-                          "expands %h (the fix is on branch attachcfg)", strict=True)
 async def test_a_proxycommand_host_is_refused_in_its_tab_and_runs_nothing(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     server = server_for("proxycommand-host", kinds=("vsay",), options=Options(marker=str(marker)))
@@ -100,8 +98,6 @@ def helpers_of(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.xfail(reason="row 9: the SSH helper inherits the console's whole environment, API keys and the "
-                          "tasknet environment secret included (the fix is on branch attachcfg)", strict=True)
 async def test_the_ssh_helper_gets_no_secret_in_its_environment(
     sshd, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -44,8 +44,6 @@ def user_config(server: HostileServer, directory: Path) -> tuple[Path, Path, byt
     return link, real, real.read_bytes()
 
 
-@pytest.mark.xfail(reason="row 10: a theme picked in the console rewrites the config file (0644, no symlink, no "
-                          "comments) instead of a state file (the fix is on branch attachcfg)", strict=True)
 async def test_a_theme_picked_in_the_console_leaves_the_config_file_alone(tmp_path: Path) -> None:
     server = server_for("clean", kinds=("devices", "tasknet"))
     link, real, before = user_config(server, tmp_path)
@@ -87,8 +85,6 @@ CASES = [(["check"], case) for case in sorted(REFUSED)] + [([], "nested-100000")
 two cases there (one the parser refuses, one the models do) show that path too."""
 
 
-@pytest.mark.xfail(reason="row 20: inf timeouts and intervals, key names unnormalised or unknown and TOML nested "
-                          "100,000 deep are accepted or crash (the fix is on branch attachcfg)", strict=True)
 @pytest.mark.parametrize(("verb", "case"), CASES, ids=[f"{'check' if v else 'console'}-{c}" for v, c in CASES])
 def test_a_config_no_deployment_means_is_one_line_and_exit_2(tmp_path: Path, case: str, verb: list[str]) -> None:
     text, named = REFUSED[case]
@@ -101,8 +97,6 @@ def test_a_config_no_deployment_means_is_one_line_and_exit_2(tmp_path: Path, cas
     assert "internal error" not in ran.err and "Error:" not in ran.err
 
 
-@pytest.mark.xfail(reason="row 20: a config file of any size is read whole and accepted (the fix is on branch "
-                          "attachcfg)", strict=True)
 @pytest.mark.parametrize("verb", [["check"], []], ids=["check", "console"])
 def test_a_32_mb_config_is_one_line_and_exit_2(tmp_path: Path, verb: list[str]) -> None:
     path = tmp_path / "config.toml"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 
 import httpx
-import pytest
 
 from sessionboard.config import parse_config
 from sessionboard.providers import make_provider
@@ -20,8 +19,6 @@ from tests.hostile.helpers import hostile_console, server_for, until
 GROW = 500
 
 
-@pytest.mark.xfail(reason="row 22: the console keeps every ended session a provider lists (no [app] keep_ended; "
-                          "the fix is on branch attachcfg)", strict=True)
 async def test_the_console_keeps_ended_sessions_bounded() -> None:
     server = server_for("endless-ended", kinds=("vsay",), options=Options(grow=GROW))
     async with hostile_console(server) as board:
@@ -38,8 +35,6 @@ async def test_the_console_keeps_ended_sessions_bounded() -> None:
         assert screen.table.count("ssh") == 4  # the active sessions are all there
 
 
-@pytest.mark.xfail(reason="row 22: the demo's simulators keep every ended session forever (the fix is on branch "
-                          "attachcfg)", strict=True)
 async def test_the_demo_simulators_keep_their_history_bounded() -> None:
     """Hours of the demo's churn (a tick every 2 s on the simulators' clock), measured through
     the adapters: what each list returns stops growing."""
