@@ -182,12 +182,16 @@ class _Source:
 
 class _Pollers(_Source):
     def __init__(self, config: Config, on_snapshot: OnSnapshot) -> None:
-        from sessionboard.poller import PollerGroup, ProviderPoller
+        from sessionboard.poller import KeepEnded, PollerGroup, ProviderPoller
         from sessionboard.providers import make_providers
 
+        keep = config.app.keep_ended  # a watch left running for days stays flat, as the console does
         self.group = PollerGroup(
             [
-                ProviderPoller(provider, config.poll_interval(config.provider(provider.name)), on_snapshot)
+                ProviderPoller(
+                    provider, config.poll_interval(config.provider(provider.name)), on_snapshot,
+                    keep_ended=KeepEnded(keep.minutes, keep.count),
+                )
                 for provider in make_providers(config)
             ]
         )
