@@ -61,9 +61,6 @@ def test_cli_keeps_a_duplicate_id_once_and_names_it(tmp_path: Path) -> None:
         assert any(line.startswith(f"{NAME[kind]}: ") and "dup-1" in line for line in ran.err_lines()), ran
 
 
-@pytest.mark.xfail(reason="row 14: the console keeps the duplicate once but its panel warning is cut to the "
-                          "panel's width before the id it names ('1 id listed more than once,…'); the CLI names it",
-                   strict=True)
 async def test_console_keeps_a_duplicate_id_once_and_names_it_as_the_cli_does() -> None:
     server = server_for("duplicate-ids")
     async with hostile_console(server) as board:

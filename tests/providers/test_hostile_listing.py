@@ -89,7 +89,7 @@ async def test_bad_sessions_are_skipped_and_named_and_the_rest_listed(make, kind
     assert next(s for s in listing if s.id == "g1").name == "first"  # the first g1 kept, not the second
     assert list(listing.skipped) == expected_skips(kind)
     assert listing.duplicates == ("g1",)
-    assert listing.warnings[-1] == "1 id listed more than once, kept once (the first): g1"
+    assert listing.warnings[-1] == "id g1 listed more than once; kept once (the first)"
     assert listing.summary == "5 sessions skipped, 1 duplicate id"
     # list_sessions (its callers want sessions only) gives the same sessions
     assert [s.id for s in await provider.list_sessions()] == ["g1", "g2", "g3", "g4"]
@@ -154,7 +154,7 @@ async def test_the_snapshot_carries_the_warnings_and_keeps_them_while_polls_fail
     poller = ProviderPoller(provider, 60, seen.append, rng=random.Random(1))
     snap = await poller.poll_once()
     assert [s.id for s in snap.sessions] == ["g1", "g2", "g3", "g4"] and snap.error is None
-    assert snap.warnings == (*expected_skips("vsay"), "1 id listed more than once, kept once (the first): g1")
+    assert snap.warnings == (*expected_skips("vsay"), "id g1 listed more than once; kept once (the first)")
     assert snap.warning_summary == "5 sessions skipped, 1 duplicate id"
     failed = await poller.poll_once()
     assert failed.stale and failed.warnings == snap.warnings  # they still describe what is shown
@@ -184,7 +184,7 @@ async def test_list_prints_the_good_sessions_names_the_bad_on_stderr_and_exits_0
     assert [s["id"] for s in json.loads(out)] == ["g1", "g2", "g3", "g4"]  # one of each id, in --json too
     assert err.splitlines() == [
         *(f"sessionboard: myvsay: {line}" for line in expected_skips("vsay")),
-        "sessionboard: myvsay: 1 id listed more than once, kept once (the first): g1",
+        "sessionboard: myvsay: id g1 listed more than once; kept once (the first)",
     ]
 
 
@@ -197,7 +197,7 @@ async def test_check_says_ok_and_each_warning(capsys):
     assert lines[0].startswith("ok   myvsay (vsay): ") and lines[0].endswith(" ms, 4 sessions")
     assert lines[1:] == [
         *(f"warn myvsay (vsay): {line}" for line in expected_skips("vsay")),
-        "warn myvsay (vsay): 1 id listed more than once, kept once (the first): g1",
+        "warn myvsay (vsay): id g1 listed more than once; kept once (the first)",
     ]
 
 

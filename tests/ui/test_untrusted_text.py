@@ -407,15 +407,18 @@ async def test_an_id_with_a_closing_tag_neither_stops_the_start_nor_close(monkey
 def test_every_toast_is_escaped_and_never_read_as_markup(monkeypatch: pytest.MonkeyPatch) -> None:
     """`SessionboardApp.notify` is the one way to a toast (the guard test keeps it so): it escapes
     the message and the title, bounds them, and turns markup off whatever the caller asked."""
-    sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(App, "notify", lambda self, message, **kw: sent.append((message, kw)))
+    from textual.notifications import Notify
+
     app = SessionboardApp(None)
+    posted: list[Any] = []
+    monkeypatch.setattr(app, "post_message", lambda message: posted.append(message) or True)
     app.notify(f"{CLICK_QUIT} {CONTROLS}" + "x" * 10_000, title=f"t{CONTROLS}", markup=True)
-    message, options = sent[0]
-    assert options["markup"] is False
+    [sent] = [m.notification for m in posted if isinstance(m, Notify)]
+    message = sent.message
+    assert sent.markup is False
     assert message.startswith(f"{CLICK_QUIT} {SHOWN}") and "more characters" in message
     assert len(message) < 2100
-    assert not any(raw in message or raw in options["title"] for raw in RAW_CONTROLS)
+    assert not any(raw in message or raw in sent.title for raw in RAW_CONTROLS)
 
 
 # ---- row 5: time that cannot crash ---------------------------------------------------------------

@@ -38,10 +38,11 @@ class Listing(Sequence[Session]):
         named = ", ".join(self.duplicates[:NAMED_DUPLICATES])
         more = len(self.duplicates) - NAMED_DUPLICATES
         tail = f" and {more} more" if more > 0 else ""
+        # The ids come first: a panel cuts the line to its width, and the ids are what to look for.
         if len(self.duplicates) == 1:
-            line = f"1 id listed more than once, kept once (the first): {named}"
+            line = f"id {named} listed more than once; kept once (the first)"
         else:
-            line = f"{len(self.duplicates)} ids listed more than once, each kept once (the first): {named}{tail}"
+            line = f"ids {named}{tail} listed more than once; each kept once (the first)"
         return (*self.unlisted, *self.skipped, line)
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -22,6 +22,7 @@ from sessionboard.ui.keys import keymap
 from sessionboard.ui.plain import LINE_LIMIT, MESSAGE_LIMIT
 from sessionboard.ui.screens.main import MainScreen
 from sessionboard.ui.theming import load_themes
+from sessionboard.ui.toasts import SafeNotification
 
 if TYPE_CHECKING:
     from sessionboard.config import Config
@@ -167,13 +168,15 @@ class SessionboardApp(App[int]):
         `notify` is the app's): its text goes through `safe_text`, bounded, and is never read as
         markup, whatever `markup` says. Toasts carry provider ids and error messages, and a toast
         read as markup turned `[@click=app.quit]` in an id into a link that quit the console."""
-        super().notify(
+        # As `App.notify` does, with a notification whose toast cannot hang the loop (ui/toasts.py).
+        notification = SafeNotification(
             safe_text(message, limit=MESSAGE_LIMIT),
-            title=safe_text(title, limit=LINE_LIMIT),
-            severity=severity,
-            timeout=timeout,
+            safe_text(title, limit=LINE_LIMIT),
+            severity,
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
             markup=False,
         )
+        self.post_message(Notify(notification))
 
     def on_main_screen_shown(self, message: MainScreen.Shown) -> None:
         self._start_collecting()
